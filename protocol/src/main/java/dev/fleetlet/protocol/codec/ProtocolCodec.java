@@ -1,0 +1,173 @@
+package dev.fleetlet.protocol.codec;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import com.networknt.schema.JsonSchema;
+import com.networknt.schema.JsonSchemaFactory;
+import com.networknt.schema.SchemaValidatorsConfig;
+import com.networknt.schema.SpecVersion;
+import com.networknt.schema.ValidationMessage;
+import dev.fleetlet.protocol.Topics;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Encodes protocol records to JSON and decodes untrusted payloads back, in that order of checks:
+ * size limit, JSON syntax, protocol version, JSON Schema, record binding. Every failure becomes a
+ * {@link Rejection} naming the field; {@link #decode} never throws.
+ *
+ * <p>Unknown fields are ignored so that a newer minor revision of v1 can add optional fields; a
+ * different {@code v} is refused. Instances are immutable and thread-safe; create one per process.
+ */
+public final class ProtocolCodec {
+
+    private static final int MAX_NESTING = 32;
+
+    private final ObjectMapper mapper;
+    private final Map<MessageType<?>, JsonSchema> schemas = new HashMap<>();
+
+    public ProtocolCodec() {
+        this.mapper = newMapper();
+        JsonSchemaFactory factory = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012);
+        SchemaValidatorsConfig config = SchemaValidatorsConfig.builder().formatAssertionsEnabled(true).build();
+        for (MessageType<?> type : MessageType.ALL) {
+            try (InputStream in = ProtocolCodec.class.getResourceAsStream(type.schemaResource())) {
+                if (in == null) {
+                    throw new IllegalStateException("schema resource missing: " + type.schemaResource());
+                }
+                schemas.put(type, factory.getSchema(in, config));
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot read " + type.schemaResource(), e);
+            }
+        }
+    }
+
+    /** The Jackson mapper configured for the protocol: ISO-8601 instants, nulls omitted, unknown fields ignored. */
+    public static ObjectMapper newMapper() {
+        JsonMapper mapper = JsonMapper.builder()
+                .addModule(new JavaTimeModule())
+                .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+                .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+                .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+                .serializationInclusion(JsonInclude.Include.NON_NULL)
+                .build();
+        mapper.getFactory().setStreamReadConstraints(StreamReadConstraints.builder()
+                .maxNestingDepth(MAX_NESTING).maxStringLength(256 * 1024).build());
+        return mapper;
+    }
+
+    /** The mapper this codec uses, for callers that embed protocol records in other JSON. */
+    public ObjectMapper mapper() {
+        return mapper;
+    }
+
+    /**
+     * Encodes a message. Throws {@link IllegalArgumentException} when the result breaks the message's
+     * schema or size limit: a sender must never put an invalid payload on the wire.
+     */
+    public <T> byte[] encode(MessageType<T> type, T message) {
+        byte[] bytes;
+        try {
+            bytes = mapper.writeValueAsBytes(message);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("cannot encode " + type + ": " + e.getOriginalMessage(), e);
+        }
+        Decoded<T> check = decode(type, bytes);
+        if (check instanceof Decoded.Rejected<T> rejected) {
+            throw new IllegalArgumentException("refusing to send invalid " + type + ": " + rejected.rejection());
+        }
+        return bytes;
+    }
+
+    /** Decodes an untrusted payload. Never throws. */
+    public <T> Decoded<T> decode(MessageType<T> type, byte[] payload) {
+        if (payload == null) {
+            return rejected(Rejection.Reason.MALFORMED_JSON, "", "payload is empty");
+        }
+        if (payload.length > type.maxBytes()) {
+            return rejected(Rejection.Reason.TOO_LARGE, "",
+                    type + " payload is " + payload.length + " bytes, limit is " + type.maxBytes());
+        }
+        JsonNode tree;
+        try {
+            tree = mapper.readTree(payload);
+        } catch (IOException e) {
+            String detail = e instanceof JsonProcessingException jpe ? jpe.getOriginalMessage() : e.getMessage();
+            return rejected(Rejection.Reason.MALFORMED_JSON, "", "not valid JSON: " + detail);
+        }
+        if (tree == null || !tree.isObject()) {
+            return rejected(Rejection.Reason.MALFORMED_JSON, "", type + " payload must be a JSON object");
+        }
+        if (type.versioned()) {
+            JsonNode v = tree.get("v");
+            if (v == null || !v.isInt()) {
+                return rejected(Rejection.Reason.UNSUPPORTED_VERSION, "/v",
+                        "v: required integer protocol version, expected " + Topics.VERSION);
+            }
+            if (v.intValue() != Topics.VERSION) {
+                return rejected(Rejection.Reason.UNSUPPORTED_VERSION, "/v",
+                        "v: unsupported protocol version " + v.intValue() + ", expected " + Topics.VERSION);
+            }
+        }
+        Set<ValidationMessage> errors;
+        try {
+            errors = schemas.get(type).validate(tree);
+        } catch (RuntimeException e) {
+            return rejected(Rejection.Reason.SCHEMA_VIOLATION, "", "schema validation failed: " + e.getMessage());
+        }
+        if (!errors.isEmpty()) {
+            ValidationMessage first = errors.stream()
+                    .min(Comparator.comparing((ValidationMessage m) -> m.getInstanceLocation().toString())
+                            .thenComparing(ValidationMessage::getMessage))
+                    .orElseThrow();
+            return rejected(Rejection.Reason.SCHEMA_VIOLATION, pointer(first), describe(first));
+        }
+        try {
+            return new Decoded.Ok<>(mapper.treeToValue(tree, type.type()));
+        } catch (JsonProcessingException | IllegalArgumentException e) {
+            String detail = e instanceof JsonProcessingException jpe ? jpe.getOriginalMessage() : e.getMessage();
+            return rejected(Rejection.Reason.SCHEMA_VIOLATION, "", type + ": " + detail);
+        }
+    }
+
+    /** Decodes a UTF-8 string; see {@link #decode(MessageType, byte[])}. */
+    public <T> Decoded<T> decode(MessageType<T> type, String payload) {
+        return decode(type, payload == null ? null : payload.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static String pointer(ValidationMessage m) {
+        String field = m.getInstanceLocation().toString();
+        // "$.readings[3].value" -> "/readings/3/value"
+        String p = field.replaceFirst("^\\$", "").replaceAll("\\[(\\d+)]", ".$1").replace('.', '/');
+        if (m.getProperty() != null && "required".equals(m.getType())) {
+            p = p + "/" + m.getProperty();
+        }
+        return p;
+    }
+
+    private static String describe(ValidationMessage m) {
+        String at = pointer(m);
+        String name = at.isEmpty() ? "(payload)" : at.substring(1).replace('/', '.');
+        String msg = m.getMessage();
+        int colon = msg.indexOf(": ");
+        String detail = colon >= 0 && msg.startsWith("$") ? msg.substring(colon + 2) : msg;
+        return name + ": " + detail;
+    }
+
+    private static <T> Decoded<T> rejected(Rejection.Reason reason, String field, String message) {
+        return new Decoded.Rejected<>(new Rejection(reason, field, message));
+    }
+}
