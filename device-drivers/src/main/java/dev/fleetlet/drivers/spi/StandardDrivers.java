@@ -1,5 +1,7 @@
 package dev.fleetlet.drivers.spi;
 
+import dev.fleetlet.drivers.gpio.GpioDriverFactories;
+import dev.fleetlet.drivers.health.BoardHealthFactory;
 import java.util.List;
 
 /**
@@ -14,12 +16,15 @@ final class StandardDrivers {
     static List<SensorDriverFactory> sensorFactories() {
         return List.of(
                 // GPIO and board drivers
+                new GpioDriverFactories.DigitalInputFactory(),
+                new BoardHealthFactory()
                 // I2C / sysfs chip drivers
         );
     }
 
     static List<ActuatorDriverFactory> actuatorFactories() {
         return List.of(
-        );
+                new GpioDriverFactories.DigitalOutputFactory(),
+                new GpioDriverFactories.PwmFactory());
     }
 }
