@@ -1,9 +1,11 @@
 package dev.fleetlet.protocol.codec;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -18,6 +20,9 @@ import dev.fleetlet.protocol.Topics;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -26,11 +31,15 @@ import java.util.Set;
 
 /**
  * Encodes protocol records to JSON and decodes untrusted payloads back, in that order of checks:
- * size limit, JSON syntax, protocol version, JSON Schema, record binding. Every failure becomes a
- * {@link Rejection} naming the field; {@link #decode} never throws.
+ * size limit, UTF-8, JSON syntax (one object, no duplicate keys, nesting at most 32 deep), protocol
+ * version, JSON Schema, record binding. Every failure becomes a {@link Rejection} naming the field;
+ * {@link #decode} never throws.
  *
  * <p>Unknown fields are ignored so that a newer minor revision of v1 can add optional fields; a
- * different {@code v} is refused. Instances are immutable and thread-safe; create one per process.
+ * different {@code v} is refused. When several schema rules fail, the rejection names the first
+ * field in document order, preferring unconditional rules ({@code required}, {@code type}) over
+ * the conditional ones they trigger. Instances are immutable and thread-safe; create one per
+ * process (loading the schemas takes tens of milliseconds).
  */
 public final class ProtocolCodec {
 
@@ -62,6 +71,8 @@ public final class ProtocolCodec {
                 .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
                 .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
                 .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+                .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+                .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
                 .serializationInclusion(JsonInclude.Include.NON_NULL)
                 .build();
         mapper.getFactory().setStreamReadConstraints(StreamReadConstraints.builder()
@@ -92,23 +103,39 @@ public final class ProtocolCodec {
         return bytes;
     }
 
-    /** Decodes an untrusted payload. Never throws. */
+    /**
+     * Decodes an untrusted payload. Never throws.
+     *
+     * @return {@link Decoded.Ok} with the record, or {@link Decoded.Rejected} with the reason, a JSON
+     *     Pointer to the offending field ({@code ""} for the whole payload) and a message naming it
+     */
     public <T> Decoded<T> decode(MessageType<T> type, byte[] payload) {
-        if (payload == null) {
-            return rejected(Rejection.Reason.MALFORMED_JSON, "", "payload is empty");
+        if (payload == null || payload.length == 0) {
+            return rejected(Rejection.Reason.MALFORMED_JSON, "", type + " payload is empty");
         }
         if (payload.length > type.maxBytes()) {
             return rejected(Rejection.Reason.TOO_LARGE, "",
                     type + " payload is " + payload.length + " bytes, limit is " + type.maxBytes());
         }
+        ByteBuffer bytes = ByteBuffer.wrap(payload);
+        String text;
+        try {
+            text = StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(bytes).toString();
+        } catch (CharacterCodingException e) {
+            return rejected(Rejection.Reason.MALFORMED_JSON, "",
+                    type + " payload is not valid UTF-8: bad byte sequence at offset " + bytes.position());
+        }
         JsonNode tree;
         try {
-            tree = mapper.readTree(payload);
+            tree = mapper.readTree(text);
         } catch (IOException e) {
             String detail = e instanceof JsonProcessingException jpe ? jpe.getOriginalMessage() : e.getMessage();
             return rejected(Rejection.Reason.MALFORMED_JSON, "", "not valid JSON: " + detail);
         }
-        if (tree == null || !tree.isObject()) {
+        if (tree == null || tree.isMissingNode() || !tree.isObject()) {
             return rejected(Rejection.Reason.MALFORMED_JSON, "", type + " payload must be a JSON object");
         }
         if (type.versioned()) {
@@ -131,21 +158,77 @@ public final class ProtocolCodec {
         if (!errors.isEmpty()) {
             ValidationMessage first = errors.stream()
                     .min(Comparator.comparing((ValidationMessage m) -> m.getInstanceLocation().toString())
+                            .thenComparing(ProtocolCodec::isConditional)
                             .thenComparing(ValidationMessage::getMessage))
                     .orElseThrow();
             return rejected(Rejection.Reason.SCHEMA_VIOLATION, pointer(first), describe(first));
         }
         try {
             return new Decoded.Ok<>(mapper.treeToValue(tree, type.type()));
+        } catch (JsonMappingException e) {
+            String field = bindingPointer(e);
+            String name = field.isEmpty() ? "(payload)" : field.substring(1).replace('/', '.');
+            return rejected(Rejection.Reason.SCHEMA_VIOLATION, field, name + ": " + bindingDetail(e));
         } catch (JsonProcessingException | IllegalArgumentException e) {
             String detail = e instanceof JsonProcessingException jpe ? jpe.getOriginalMessage() : e.getMessage();
             return rejected(Rejection.Reason.SCHEMA_VIOLATION, "", type + ": " + detail);
         }
     }
 
+    /**
+     * Decodes a payload that arrived on a device's own topic and checks that its {@code deviceId}
+     * field, when the message type has one, names that device: a device must not speak for another.
+     * Never throws.
+     *
+     * @param expectedDeviceId the device id taken from the topic or the authenticated client
+     * @return as {@link #decode(MessageType, byte[])}; additionally rejected with field
+     *     {@code /deviceId} when the payload names a different device
+     */
+    public <T> Decoded<T> decode(MessageType<T> type, String expectedDeviceId, byte[] payload) {
+        Decoded<T> decoded = decode(type, payload);
+        if (!(decoded instanceof Decoded.Ok<T> ok)) {
+            return decoded;
+        }
+        JsonNode id = mapper.valueToTree(ok.value()).get("deviceId");
+        if (id != null && !id.asText().equals(expectedDeviceId)) {
+            return rejected(Rejection.Reason.SCHEMA_VIOLATION, "/deviceId", "deviceId: '" + id.asText()
+                    + "' does not match the sending device '" + expectedDeviceId + "'");
+        }
+        return decoded;
+    }
+
     /** Decodes a UTF-8 string; see {@link #decode(MessageType, byte[])}. */
     public <T> Decoded<T> decode(MessageType<T> type, String payload) {
         return decode(type, payload == null ? null : payload.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Whether a schema error comes from an if/then/else branch, which is reported after direct errors. */
+    private static boolean isConditional(ValidationMessage m) {
+        String path = String.valueOf(m.getEvaluationPath());
+        return path.contains(".then") || path.contains(".else") || path.contains("/then") || path.contains("/else");
+    }
+
+    private static String bindingPointer(JsonMappingException e) {
+        StringBuilder p = new StringBuilder();
+        for (JsonMappingException.Reference ref : e.getPath()) {
+            p.append('/');
+            if (ref.getFieldName() != null) {
+                p.append(ref.getFieldName().replace("~", "~0").replace("/", "~1"));
+            } else if (ref.getIndex() >= 0) {
+                p.append(ref.getIndex());
+            }
+        }
+        return p.toString();
+    }
+
+    private static String bindingDetail(JsonMappingException e) {
+        Throwable cause = e.getCause();
+        if (cause instanceof IllegalArgumentException && cause.getMessage() != null) {
+            return cause.getMessage();
+        }
+        String detail = e.getOriginalMessage();
+        int nl = detail == null ? -1 : detail.indexOf('\n');
+        return nl >= 0 ? detail.substring(0, nl) : String.valueOf(detail);
     }
 
     private static String pointer(ValidationMessage m) {
