@@ -65,10 +65,20 @@ public final class Acl {
     /**
      * Whether {@code rules} allow {@code action} on {@code topic}. For subscriptions {@code topic} is the
      * requested filter: it is allowed when a rule's filter covers it (a {@code +} in the rule covers a
-     * {@code +} or one concrete level; {@code #} in a request is never covered). A shared subscription
-     * prefix {@code $share/<group>/} is removed before matching.
+     * {@code +} or one concrete level; {@code #} in a request is never covered, nor is a level that
+     * mixes a wildcard with other characters). A shared subscription prefix {@code $share/<group>/} is
+     * removed before matching. Publishing to a topic containing a wildcard is never permitted.
      */
     public static boolean permits(List<Rule> rules, Action action, String topic) {
+        return permits(rules, action, topic, false);
+    }
+
+    /**
+     * Like {@link #permits(List, Action, String)}, and for a publish with the retain flag set also
+     * requires a rule that allows retaining: a device may retain its presence and reported state, never
+     * its telemetry, events, command responses or logs.
+     */
+    public static boolean permits(List<Rule> rules, Action action, String topic, boolean retain) {
         String requested = action == Action.SUBSCRIBE ? stripSharePrefix(topic) : topic;
         if (requested == null || requested.isEmpty()) {
             return false;
@@ -77,7 +87,8 @@ public final class Acl {
             return false;
         }
         for (Rule rule : rules) {
-            if (rule.action() == action && covers(rule.topicFilter(), requested)) {
+            boolean retainOk = action != Action.PUBLISH || !retain || rule.retain();
+            if (rule.action() == action && retainOk && covers(rule.topicFilter(), requested)) {
                 return true;
             }
         }
@@ -103,7 +114,7 @@ public final class Acl {
             return false;
         }
         for (int i = 0; i < rule.length; i++) {
-            if (req[i].equals("#")) {
+            if (req[i].contains("#") || req[i].contains("+") && !req[i].equals("+")) {
                 return false;
             }
             if (rule[i].equals("+")) {

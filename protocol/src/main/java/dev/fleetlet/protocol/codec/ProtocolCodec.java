@@ -12,6 +12,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import com.networknt.schema.JsonSchema;
+import com.networknt.schema.JsonNodePath;
 import com.networknt.schema.JsonSchemaFactory;
 import com.networknt.schema.SchemaValidatorsConfig;
 import com.networknt.schema.SpecVersion;
@@ -231,22 +232,30 @@ public final class ProtocolCodec {
         return nl >= 0 ? detail.substring(0, nl) : String.valueOf(detail);
     }
 
+    /** The JSON Pointer of the offending field; for a missing required property, the property itself. */
     private static String pointer(ValidationMessage m) {
-        String field = m.getInstanceLocation().toString();
-        // "$.readings[3].value" -> "/readings/3/value"
-        String p = field.replaceFirst("^\\$", "").replaceAll("\\[(\\d+)]", ".$1").replace('.', '/');
-        if (m.getProperty() != null && "required".equals(m.getType())) {
-            p = p + "/" + m.getProperty();
+        StringBuilder p = new StringBuilder();
+        JsonNodePath location = m.getInstanceLocation();
+        for (int i = 0; i < location.getNameCount(); i++) {
+            p.append('/').append(escape(String.valueOf(location.getElement(i))));
         }
-        return p;
+        if (m.getProperty() != null && "required".equals(m.getType())) {
+            p.append('/').append(escape(m.getProperty()));
+        }
+        return p.toString();
     }
 
+    private static String escape(String segment) {
+        return segment.replace("~", "~0").replace("/", "~1");
+    }
+
+    /** "readings.0.value: string found, number expected": the field in dotted form, then the validator's words. */
     private static String describe(ValidationMessage m) {
         String at = pointer(m);
         String name = at.isEmpty() ? "(payload)" : at.substring(1).replace('/', '.');
         String msg = m.getMessage();
-        int colon = msg.indexOf(": ");
-        String detail = colon >= 0 && msg.startsWith("$") ? msg.substring(colon + 2) : msg;
+        String location = m.getInstanceLocation().toString();
+        String detail = msg.startsWith(location + ": ") ? msg.substring(location.length() + 2) : msg;
         return name + ": " + detail;
     }
 

@@ -9,8 +9,10 @@ import java.util.List;
  * <p>De-duplication: {@code (deviceId, stream, seq)} identifies a batch. {@code seq} starts at 1 and
  * grows by one per batch within a {@code stream}; a stream id is chosen by the agent when its
  * telemetry queue is created and kept across reboots, so a re-flashed board starts a new stream
- * instead of colliding with old sequence numbers. A receiver stores a batch at most once and may
- * treat {@code seq} at or below the highest stored one of the same stream as a redelivery.
+ * instead of colliding with old sequence numbers. A receiver stores a batch at most once, keyed by the
+ * exact triple: a batch with a lower {@code seq} than the highest seen can legitimately arrive later
+ * (an unacknowledged batch re-sent after a reconnect), so "at or below the highest" is not a safe
+ * duplicate test.
  *
  * @param v           protocol version, always 1
  * @param deviceId    the publishing device
