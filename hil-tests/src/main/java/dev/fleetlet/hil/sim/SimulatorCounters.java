@@ -1,0 +1,122 @@
+package dev.fleetlet.hil.sim;
+
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * Live counters of a simulator run, updated from the Netty and scheduler threads; {@link #snapshot()}
+ * reads them without stopping anything (the fields are read one by one, so a snapshot taken under load
+ * is consistent per field, not across fields).
+ */
+public final class SimulatorCounters {
+
+    private final LongAdder enrolled = new LongAdder();
+    private final LongAdder enrollPending = new LongAdder();
+    private final LongAdder enrollFailures = new LongAdder();
+    private final AtomicLong connected = new AtomicLong();
+    private final LongAdder connects = new LongAdder();
+    private final LongAdder disconnects = new LongAdder();
+    private final LongAdder reconnectsScheduled = new LongAdder();
+    private final LongAdder batchesSent = new LongAdder();
+    private final LongAdder readingsSent = new LongAdder();
+    private final LongAdder pubAcks = new LongAdder();
+    private final LongAdder readingsAcked = new LongAdder();
+    private final LongAdder publishFailures = new LongAdder();
+    private final LongAdder skippedTicks = new LongAdder();
+    private final LongAdder commandsAnswered = new LongAdder();
+    private final LongAdder desiredStatesAcknowledged = new LongAdder();
+
+    /** Counting hooks, called by the simulator's devices. */
+    public void onEnrolled() {
+        enrolled.increment();
+    }
+
+    public void onEnrollPending() {
+        enrollPending.increment();
+    }
+
+    public void onEnrollFailure() {
+        enrollFailures.increment();
+    }
+
+    public void onConnected() {
+        connected.incrementAndGet();
+        connects.increment();
+    }
+
+    /**
+     * A connection ended or a connect attempt failed ({@code wasConnected} false); {@code expected} for
+     * the simulator's own disconnect at shutdown, which is not counted as a disconnect.
+     */
+    public void onDisconnected(boolean wasConnected, boolean expected) {
+        if (wasConnected) {
+            connected.decrementAndGet();
+        }
+        if (!expected) {
+            disconnects.increment();
+        }
+    }
+
+    public void onReconnectScheduled() {
+        reconnectsScheduled.increment();
+    }
+
+    public void onBatchSent(int readings) {
+        batchesSent.increment();
+        readingsSent.add(readings);
+    }
+
+    public void onBatchAcked(int readings) {
+        pubAcks.increment();
+        readingsAcked.add(readings);
+    }
+
+    public void onPublishFailure() {
+        publishFailures.increment();
+    }
+
+    public void onSkippedTick() {
+        skippedTicks.increment();
+    }
+
+    public void onCommandAnswered() {
+        commandsAnswered.increment();
+    }
+
+    public void onDesiredStateAcknowledged() {
+        desiredStatesAcknowledged.increment();
+    }
+
+    /** A point-in-time copy of the counters. */
+    public Snapshot snapshot() {
+        return new Snapshot(enrolled.sum(), enrollPending.sum(), enrollFailures.sum(), connected.get(), connects.sum(),
+                disconnects.sum(), reconnectsScheduled.sum(), batchesSent.sum(), readingsSent.sum(), pubAcks.sum(),
+                readingsAcked.sum(), publishFailures.sum(), skippedTicks.sum(), commandsAnswered.sum(),
+                desiredStatesAcknowledged.sum());
+    }
+
+    /**
+     * Counter values.
+     *
+     * @param enrolled          devices whose enrollment was accepted (or that skipped enrollment)
+     * @param enrollPending     202 pending answers received (each retry counts)
+     * @param enrollFailures    enrollment attempts that failed (non-2xx other than 202, or I/O)
+     * @param connected         devices connected right now
+     * @param connects          successful MQTT connects, reconnects included
+     * @param disconnects       unexpected disconnects and failed connect attempts
+     * @param reconnectsScheduled reconnect attempts scheduled with back-off
+     * @param batchesSent       telemetry batches handed to the MQTT client
+     * @param readingsSent      readings in those batches
+     * @param pubAcks           telemetry batches acknowledged by the broker (PUBACK success)
+     * @param readingsAcked     readings in acknowledged batches
+     * @param publishFailures   publishes (any topic) that failed or were refused by the broker
+     * @param skippedTicks      telemetry ticks skipped because the device was not connected
+     * @param commandsAnswered  command requests answered
+     * @param desiredStatesAcknowledged desired states answered with a reported state
+     */
+    public record Snapshot(long enrolled, long enrollPending, long enrollFailures, long connected, long connects,
+                           long disconnects, long reconnectsScheduled, long batchesSent, long readingsSent,
+                           long pubAcks, long readingsAcked, long publishFailures, long skippedTicks,
+                           long commandsAnswered, long desiredStatesAcknowledged) {
+    }
+}

@@ -1,0 +1,246 @@
+package dev.fleetlet.hil.sim;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.hivemq.client.mqtt.MqttGlobalPublishFilter;
+import com.hivemq.client.mqtt.datatypes.MqttQos;
+import com.hivemq.client.mqtt.mqtt5.Mqtt5AsyncClient;
+import com.hivemq.client.mqtt.mqtt5.Mqtt5Client;
+import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5Publish;
+import com.networknt.schema.JsonSchema;
+import com.networknt.schema.JsonSchemaFactory;
+import com.networknt.schema.SchemaValidatorsConfig;
+import com.networknt.schema.SpecVersion;
+import dev.fleetlet.hil.support.FakeEnrollmentServer;
+import dev.fleetlet.hil.support.PlainBroker;
+import dev.fleetlet.protocol.TopicKind;
+import dev.fleetlet.protocol.Topics;
+import dev.fleetlet.protocol.codec.ProtocolCodec;
+import dev.fleetlet.protocol.message.CommandRequest;
+import dev.fleetlet.protocol.message.CommandResponse;
+import dev.fleetlet.protocol.message.DesiredState;
+import dev.fleetlet.protocol.message.Presence;
+import dev.fleetlet.protocol.message.ReportedState;
+import dev.fleetlet.protocol.message.TelemetryBatch;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The simulator against a bare embedded broker and a fake enrollment endpoint. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class FleetSimulatorTest {
+
+    private static final String TOKEN = "fleet-token-for-tests";
+    private static final int DEVICES = 20;
+
+    @TempDir
+    static Path dir;
+
+    private final ObjectMapper mapper = ProtocolCodec.newMapper();
+    private PlainBroker broker;
+    private FakeEnrollmentServer enrollment;
+    private FleetSimulator simulator;
+    private Mqtt5AsyncClient observer;
+    private final Map<String, List<TelemetryBatch>> telemetry = new ConcurrentHashMap<>();
+    private final List<byte[]> rawTelemetry = new CopyOnWriteArrayList<>();
+    private final Map<String, Presence> presence = new ConcurrentHashMap<>();
+    private final Map<String, Mqtt5Publish> responses = new ConcurrentHashMap<>();
+    private final Map<String, ReportedState> reported = new ConcurrentHashMap<>();
+
+    @BeforeAll
+    void startFleet() throws Exception {
+        broker = PlainBroker.start(dir.resolve("broker"), 0);
+        enrollment = new FakeEnrollmentServer(TOKEN, "tcp://127.0.0.1:" + broker.port(), Set.of("SIM-000003", "SIM-000007"));
+        observer = Mqtt5Client.builder().identifier("observer").serverHost("127.0.0.1").serverPort(broker.port())
+                .buildAsync();
+        observer.connect().get(10, TimeUnit.SECONDS);
+        observer.publishes(MqttGlobalPublishFilter.ALL, this::observe);
+        observer.subscribeWith()
+                .addSubscription().topicFilter(Topics.allDevices(TopicKind.TELEMETRY)).qos(MqttQos.AT_LEAST_ONCE).applySubscription()
+                .addSubscription().topicFilter(Topics.allDevices(TopicKind.PRESENCE)).qos(MqttQos.AT_LEAST_ONCE).applySubscription()
+                .addSubscription().topicFilter(Topics.allDevices(TopicKind.COMMAND_RESPONSE)).qos(MqttQos.AT_LEAST_ONCE).applySubscription()
+                .addSubscription().topicFilter(Topics.allDevices(TopicKind.REPORTED_STATE)).qos(MqttQos.AT_LEAST_ONCE).applySubscription()
+                .send().get(10, TimeUnit.SECONDS);
+
+        SimulatorConfig config = SimulatorConfig.enrolling(enrollment.uri(), TOKEN)
+                .withDevices(DEVICES)
+                .withTelemetry(Duration.ofMillis(200), 7)
+                .withConcurrency(4, 5, 1)
+                .withPendingRetryMax(Duration.ofMillis(100));
+        simulator = new FleetSimulator(config, Clock.systemUTC());
+        simulator.start().get(30, TimeUnit.SECONDS);
+    }
+
+    @AfterAll
+    void stopFleet() throws Exception {
+        if (simulator != null) {
+            simulator.close();
+        }
+        if (observer != null) {
+            observer.disconnect().get(5, TimeUnit.SECONDS);
+        }
+        if (enrollment != null) {
+            enrollment.close();
+        }
+        if (broker != null) {
+            broker.close();
+        }
+    }
+
+    private void observe(Mqtt5Publish message) {
+        Topics.DeviceTopic topic = Topics.parse(message.getTopic().toString()).orElseThrow();
+        try {
+            switch (topic.kind()) {
+                case TELEMETRY -> {
+                    rawTelemetry.add(message.getPayloadAsBytes());
+                    telemetry.computeIfAbsent(topic.deviceId(), k -> new CopyOnWriteArrayList<>())
+                            .add(mapper.readValue(message.getPayloadAsBytes(), TelemetryBatch.class));
+                }
+                case PRESENCE -> presence.put(topic.deviceId(), mapper.readValue(message.getPayloadAsBytes(), Presence.class));
+                case COMMAND_RESPONSE -> responses.put(
+                        new String(message.getCorrelationData().map(b -> {
+                            byte[] bytes = new byte[b.remaining()];
+                            b.duplicate().get(bytes);
+                            return bytes;
+                        }).orElse(new byte[0]), StandardCharsets.UTF_8), message);
+                case REPORTED_STATE -> reported.put(topic.deviceId(),
+                        mapper.readValue(message.getPayloadAsBytes(), ReportedState.class));
+                default -> {
+                }
+            }
+        } catch (java.io.IOException e) {
+            throw new AssertionError("unreadable payload on " + message.getTopic(), e);
+        }
+    }
+
+    @Test
+    void everyDeviceEnrollsOnceWithItsOwnSecretEvenWhenFirstAnsweredPending() {
+        // given the fleet started in @BeforeAll, two serials answered 202 once
+        // then
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
+                assertThat(simulator.counters().snapshot().connected()).isEqualTo(DEVICES));
+        SimulatorCounters.Snapshot counters = simulator.counters().snapshot();
+        assertThat(counters.enrolled()).isEqualTo(DEVICES);
+        assertThat(counters.enrollPending()).isEqualTo(2);
+        assertThat(enrollment.secrets()).hasSize(DEVICES);
+        assertThat(enrollment.secrets().values()).doesNotHaveDuplicates().allSatisfy(s -> assertThat(s).hasSizeGreaterThanOrEqualTo(32));
+        assertThat(simulator.deviceIds()).containsExactlyInAnyOrderElementsOf(enrollment.secrets().keySet());
+    }
+
+    @Test
+    void everyDevicePublishesABirthWithItsHardwareFacts() {
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(presence).hasSize(DEVICES));
+        Presence birth = presence.get("sim-000005");
+        assertThat(birth.state()).isEqualTo(Presence.State.ONLINE);
+        assertThat(birth.hardware().serial()).isEqualTo("SIM-000005");
+        assertThat(birth.bootId()).isNotBlank();
+    }
+
+    @Test
+    void telemetryBatchesAreSchemaValidNumberedFromOneAndAcknowledged() throws Exception {
+        // when the devices have sent a few batches each
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+            assertThat(telemetry).hasSize(DEVICES);
+            assertThat(telemetry.values()).allSatisfy(batches -> assertThat(batches).hasSizeGreaterThanOrEqualTo(3));
+        });
+        // then each stream counts from 1 without gaps, with the configured batch size
+        for (List<TelemetryBatch> batches : telemetry.values()) {
+            List<Long> seqs = batches.stream().map(TelemetryBatch::seq).toList();
+            assertThat(seqs.subList(0, 3)).containsExactly(1L, 2L, 3L);
+            assertThat(batches).allSatisfy(b -> {
+                assertThat(b.readings()).hasSize(7);
+                assertThat(b.stream()).isEqualTo(batches.get(0).stream());
+            });
+        }
+        assertThat(telemetry.values().stream().map(b -> b.get(0).stream()).distinct()).hasSize(DEVICES);
+        // and every payload passes the protocol's telemetry schema
+        JsonSchema schema = telemetrySchema();
+        for (byte[] payload : rawTelemetry.subList(0, 50)) {
+            JsonNode tree = mapper.readTree(payload);
+            assertThat(schema.validate(tree)).as(new String(payload, StandardCharsets.UTF_8)).isEmpty();
+        }
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() ->
+                assertThat(simulator.counters().snapshot().pubAcks()).isGreaterThanOrEqualTo(3L * DEVICES));
+        assertThat(simulator.counters().snapshot().publishFailures()).isZero();
+    }
+
+    @Test
+    void answersPingOnTheResponseTopicWithTheRequestsCorrelationData() throws Exception {
+        // given
+        String deviceId = "sim-000011";
+        await().atMost(Duration.ofSeconds(20)).until(() -> presence.containsKey(deviceId));
+        CommandRequest ping = new CommandRequest(1, "cmd-ping-1", "ping", null, Instant.now(), 5000);
+        // when
+        observer.publishWith().topic(Topics.commandRequests(deviceId)).qos(MqttQos.AT_LEAST_ONCE)
+                .responseTopic(Topics.commandResponses(deviceId)).correlationData("cmd-ping-1".getBytes(StandardCharsets.UTF_8))
+                .payload(mapper.writeValueAsBytes(ping)).send().get(5, TimeUnit.SECONDS);
+        // then
+        await().atMost(Duration.ofSeconds(10)).until(() -> responses.containsKey("cmd-ping-1"));
+        CommandResponse response = mapper.readValue(responses.get("cmd-ping-1").getPayloadAsBytes(), CommandResponse.class);
+        assertThat(response.id()).isEqualTo("cmd-ping-1");
+        assertThat(response.status()).isEqualTo(CommandResponse.Status.OK);
+        assertThat(response.result().get("uptimeSeconds").isNumber()).isTrue();
+    }
+
+    @Test
+    void rejectsAnUnknownCommandInsteadOfStayingSilent() throws Exception {
+        String deviceId = "sim-000012";
+        await().atMost(Duration.ofSeconds(20)).until(() -> presence.containsKey(deviceId));
+        CommandRequest reboot = new CommandRequest(1, "cmd-x-1", "self-destruct", null, Instant.now(), 5000);
+        observer.publishWith().topic(Topics.commandRequests(deviceId)).qos(MqttQos.AT_LEAST_ONCE)
+                .responseTopic(Topics.commandResponses(deviceId)).correlationData("cmd-x-1".getBytes(StandardCharsets.UTF_8))
+                .payload(mapper.writeValueAsBytes(reboot)).send().get(5, TimeUnit.SECONDS);
+        await().atMost(Duration.ofSeconds(10)).until(() -> responses.containsKey("cmd-x-1"));
+        CommandResponse response = mapper.readValue(responses.get("cmd-x-1").getPayloadAsBytes(), CommandResponse.class);
+        assertThat(response.status()).isEqualTo(CommandResponse.Status.REJECTED);
+        assertThat(response.error().code()).isEqualTo("unsupported");
+    }
+
+    @Test
+    void acknowledgesANewerDesiredStateAndIgnoresAStaleOne() throws Exception {
+        // given
+        String deviceId = "sim-000013";
+        await().atMost(Duration.ofSeconds(20)).until(() -> presence.containsKey(deviceId));
+        // when generation 5 then a stale generation 4 arrive
+        publishDesired(deviceId, 5);
+        await().atMost(Duration.ofSeconds(10)).until(() -> reported.containsKey(deviceId));
+        publishDesired(deviceId, 4);
+        // then the report names generation 5, applied, and stays there
+        ReportedState report = reported.get(deviceId);
+        assertThat(report.generation()).isEqualTo(5);
+        assertThat(report.status()).isEqualTo(ReportedState.Status.APPLIED);
+        publishDesired(deviceId, 6);
+        await().atMost(Duration.ofSeconds(10)).until(() -> reported.get(deviceId).generation() == 6);
+        assertThat(simulator.counters().snapshot().desiredStatesAcknowledged()).isGreaterThanOrEqualTo(2);
+    }
+
+    private void publishDesired(String deviceId, long generation) throws Exception {
+        DesiredState state = new DesiredState(1, deviceId, generation, Instant.now(), null, Map.of("k", "v"));
+        observer.publishWith().topic(Topics.desiredState(deviceId)).qos(MqttQos.AT_LEAST_ONCE).retain(true)
+                .payload(mapper.writeValueAsBytes(state)).send().get(5, TimeUnit.SECONDS);
+    }
+
+    private static JsonSchema telemetrySchema() throws Exception {
+        try (InputStream in = ProtocolCodec.class.getResourceAsStream("/dev/fleetlet/protocol/schema/telemetry.schema.json")) {
+            return JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012)
+                    .getSchema(in, SchemaValidatorsConfig.builder().formatAssertionsEnabled(true).build());
+        }
+    }
+}
