@@ -1,0 +1,67 @@
+package dev.fleetlet.agent.config;
+
+import dev.fleetlet.agent.queue.QueueSettings;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * The whole, validated agent configuration (one YAML file, see {@link AgentConfigLoader} for the keys).
+ * Immutable.
+ *
+ * @param dataDir          where the agent keeps credentials, the telemetry queue, state and the last-known-good config
+ * @param provisioningFile the provisioning file an image carries on its boot partition
+ * @param fsRoot           the filesystem root under which {@code /proc}, {@code /sys}, {@code /etc} and
+ *                         {@code /run} are read ({@code /} on a board; a temp tree in tests)
+ * @param server           HTTP settings of the fleet server
+ * @param mqtt             MQTT session settings
+ * @param telemetry        batching and publishing settings
+ * @param queue            store-and-forward queue limits and fsync policy
+ * @param hardwareYaml     the {@code hardware} subtree as YAML text, handed unparsed to device-drivers
+ *                         ({@code board}, {@code sensors}, {@code actuators}); empty when there is none
+ */
+public record AgentConfig(Path dataDir, Path provisioningFile, Path fsRoot, Server server, Mqtt mqtt,
+                          Telemetry telemetry, QueueSettings queue, Optional<String> hardwareYaml) {
+
+    public AgentConfig {
+        Objects.requireNonNull(dataDir, "dataDir");
+        Objects.requireNonNull(provisioningFile, "provisioningFile");
+        Objects.requireNonNull(fsRoot, "fsRoot");
+        Objects.requireNonNull(server, "server");
+        Objects.requireNonNull(mqtt, "mqtt");
+        Objects.requireNonNull(telemetry, "telemetry");
+        Objects.requireNonNull(queue, "queue");
+        Objects.requireNonNull(hardwareYaml, "hardwareYaml");
+    }
+
+    /**
+     * @param url            overrides the provisioning file's server URL when present
+     * @param requestTimeout timeout of one HTTP request (default 15 s)
+     * @param retryMaxDelay  cap of the enrollment retry back-off (default 5 min)
+     */
+    public record Server(Optional<URI> url, Duration requestTimeout, Duration retryMaxDelay) {
+    }
+
+    /**
+     * @param uri              overrides the broker URI the server gave at enrollment when present
+     * @param keepAlive        MQTT keep-alive (default 30 s)
+     * @param sessionExpiry    MQTT v5 session expiry interval; the broker keeps the session (and queued
+     *                         QoS 1 commands) this long after a disconnect (default 1 day)
+     * @param reconnectInitial first reconnect back-off step (default 1 s)
+     * @param reconnectMax     back-off cap (default 5 min)
+     * @param stableAfter      a connection that lasted this long resets the back-off (default 60 s)
+     */
+    public record Mqtt(Optional<URI> uri, Duration keepAlive, Duration sessionExpiry, Duration reconnectInitial,
+                       Duration reconnectMax, Duration stableAfter) {
+    }
+
+    /**
+     * @param batchSize     a batch is closed at this many readings (default 100, at most 500)
+     * @param batchInterval ... or this long after its first reading (default 10 s)
+     * @param inFlight      QoS 1 batches published and not yet acknowledged, at most (default 10)
+     */
+    public record Telemetry(int batchSize, Duration batchInterval, int inFlight) {
+    }
+}

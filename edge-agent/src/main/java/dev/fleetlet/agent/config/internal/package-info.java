@@ -1,0 +1,2 @@
+/** Typed, problem-collecting reading of parsed configuration trees. */
+package dev.fleetlet.agent.config.internal;

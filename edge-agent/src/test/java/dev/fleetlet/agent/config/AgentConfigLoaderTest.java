@@ -1,0 +1,105 @@
+package dev.fleetlet.agent.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class AgentConfigLoaderTest {
+
+    private final AgentConfigLoader loader = new AgentConfigLoader();
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void appliesDefaultsToAnEmptyFile() {
+        AgentConfig config = loader.parse("");
+
+        assertThat(config.dataDir()).isEqualTo(Path.of("/var/lib/fleetlet"));
+        assertThat(config.telemetry().batchSize()).isEqualTo(100);
+        assertThat(config.telemetry().batchInterval()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(config.mqtt().sessionExpiry()).isEqualTo(Duration.ofDays(1));
+        assertThat(config.queue().maxBytes()).isEqualTo(64L * 1024 * 1024);
+        assertThat(config.hardwareYaml()).isEmpty();
+    }
+
+    @Test
+    void readsEverySectionAndKeepsTheHardwareSubtreeAsYaml() {
+        AgentConfig config = loader.parse("""
+                agent: { dataDir: /data/fleetlet }
+                server: { url: "https://fleet.example:8443" }
+                mqtt: { uri: "ssl://fleet.example:8883", reconnectMax: 2m }
+                telemetry: { batchSize: 20, batchInterval: 500ms }
+                queue: { maxBytes: 8MiB, segmentBytes: 512KiB, fsyncEveryRecords: 1 }
+                hardware:
+                  board: { type: simulated }
+                  sensors:
+                    - { type: bme280, name: greenhouse }
+                """);
+
+        assertThat(config.dataDir()).isEqualTo(Path.of("/data/fleetlet"));
+        assertThat(config.server().url()).hasValueSatisfying(u -> assertThat(u.getPort()).isEqualTo(8443));
+        assertThat(config.mqtt().reconnectMax()).isEqualTo(Duration.ofMinutes(2));
+        assertThat(config.telemetry().batchInterval()).isEqualTo(Duration.ofMillis(500));
+        assertThat(config.queue().segmentBytes()).isEqualTo(512 * 1024);
+        assertThat(config.queue().fsyncEveryRecords()).isEqualTo(1);
+        assertThat(config.hardwareYaml()).hasValueSatisfying(y -> assertThat(y).contains("greenhouse", "simulated"));
+    }
+
+    @Test
+    void namesEveryBadKeyWithWhatWasExpected() {
+        assertThatThrownBy(() -> loader.parse("""
+                agent: { dataDir: relative/dir }
+                telemetry: { batchSize: 0, batchInterval: soon }
+                mqtt: { uri: "http://broker" }
+                queue: { maxBytes: 4096 }
+                colour: blue
+                """))
+                .isInstanceOfSatisfying(AgentConfigException.class, e -> assertThat(e.problems()).containsExactlyInAnyOrder(
+                        "colour: unknown key, expected one of [agent, hardware, mqtt, queue, server, telemetry]",
+                        "agent.dataDir: expected an absolute path, got 'relative/dir'",
+                        "telemetry.batchSize: expected an integer from 1 to 500, got number 0",
+                        "telemetry.batchInterval: expected a duration from PT0.01S to PT1H written like 500ms, 10s, 5m, 1h or 1d, got 'soon'",
+                        "mqtt.uri: expected an absolute URI with scheme [ssl, tcp] and a host, got 'http://broker'",
+                        "queue.maxBytes: expected a size from 8192 to 68719476736 bytes, written like 4096, 512KiB or 64MiB, got number 4096"));
+    }
+
+    @Test
+    void reportsInvalidYamlWithItsLine() {
+        assertThatThrownBy(() -> loader.parse("agent:\n  dataDir: [unclosed\n"))
+                .isInstanceOf(AgentConfigException.class)
+                .hasMessageContaining("(file): not valid YAML");
+    }
+
+    @Test
+    void fallsBackToTheLastKnownGoodCopyWhenTheFileBecomesInvalid() throws IOException {
+        Path file = tmp.resolve("agent.yaml");
+        String good = "agent: { dataDir: " + tmp.resolve("data") + " }\ntelemetry: { batchSize: 7 }\n";
+        Files.writeString(file, good);
+        loader.load(file);
+        assertThat(AgentConfigLoader.lastGoodPath(tmp.resolve("data"))).hasContent(good);
+
+        Files.writeString(file, "agent: { dataDir: " + tmp.resolve("data") + " }\ntelemetry: { batchSize: 9000 }\n");
+        AgentConfigLoader.Loaded loaded = loader.loadOrLastGood(file);
+
+        assertThat(loaded.fromLastGood()).isTrue();
+        assertThat(loaded.config().telemetry().batchSize()).isEqualTo(7);
+        assertThat(loaded.problemsOfCurrentFile()).singleElement().asString().startsWith("telemetry.batchSize:");
+    }
+
+    @Test
+    void failsWithTheProblemsWhenThereIsNoLastKnownGoodCopy() throws IOException {
+        Path file = tmp.resolve("agent.yaml");
+        Files.writeString(file, "agent: { dataDir: " + tmp.resolve("empty") + " }\nqueue: { segmentBytes: 1 }\n");
+
+        assertThatThrownBy(() -> loader.loadOrLastGood(file))
+                .isInstanceOf(AgentConfigException.class)
+                .hasMessageContaining("queue.segmentBytes");
+    }
+}
