@@ -1,0 +1,81 @@
+package dev.fleetlet.server.auth;
+
+import io.micronaut.context.annotation.Value;
+import jakarta.inject.Singleton;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
+import java.util.Base64;
+import javax.crypto.SecretKeyFactory;
+import javax.crypto.spec.PBEKeySpec;
+
+/**
+ * Salted slow hashing of secrets (user passwords, device secrets, token and service-account secrets) with
+ * PBKDF2-HMAC-SHA256 from the JDK. The stored form is self-describing,
+ * {@code pbkdf2-sha256$<iterations>$<salt base64>$<hash base64>}, so the iteration count
+ * ({@code fleetlet.security.pbkdf2-iterations}, default 120000) can change without invalidating old hashes.
+ * Verification compares in constant time. Hashing costs tens of milliseconds by design: call it off the
+ * event loop and put a {@link VerificationCache} in front of hot paths.
+ */
+@Singleton
+public class SecretHasher {
+
+    private static final String PREFIX = "pbkdf2-sha256";
+    private static final int SALT_BYTES = 16;
+    private static final int KEY_BITS = 256;
+
+    private final int iterations;
+    private final SecureRandom random = new SecureRandom();
+
+    public SecretHasher(@Value("${fleetlet.security.pbkdf2-iterations:120000}") int iterations) {
+        if (iterations < 1000) {
+            throw new IllegalArgumentException("fleetlet.security.pbkdf2-iterations must be >= 1000, was " + iterations);
+        }
+        this.iterations = iterations;
+    }
+
+    /** Hashes {@code secret} with a fresh random salt. */
+    public String hash(String secret) {
+        byte[] salt = new byte[SALT_BYTES];
+        random.nextBytes(salt);
+        byte[] dk = derive(secret, salt, iterations);
+        Base64.Encoder b64 = Base64.getEncoder().withoutPadding();
+        return PREFIX + "$" + iterations + "$" + b64.encodeToString(salt) + "$" + b64.encodeToString(dk);
+    }
+
+    /** Whether {@code secret} matches {@code stored}; false (never an exception) for a malformed stored hash. */
+    public boolean verify(String secret, String stored) {
+        if (secret == null || stored == null) {
+            return false;
+        }
+        String[] parts = stored.split("\\$");
+        if (parts.length != 4 || !PREFIX.equals(parts[0])) {
+            return false;
+        }
+        try {
+            int iter = Integer.parseInt(parts[1]);
+            byte[] salt = Base64.getDecoder().decode(parts[2]);
+            byte[] expected = Base64.getDecoder().decode(parts[3]);
+            return MessageDigest.isEqual(expected, derive(secret, salt, iter));
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+    }
+
+    private static byte[] derive(String secret, byte[] salt, int iterations) {
+        PBEKeySpec spec = new PBEKeySpec(secret.toCharArray(), salt, iterations, KEY_BITS);
+        try {
+            return SecretKeyFactory.getInstance("PBKDF2WithHmacSHA256").generateSecret(spec).getEncoded();
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("PBKDF2WithHmacSHA256 unavailable in this JDK", e);
+        } finally {
+            spec.clearPassword();
+        }
+    }
+
+    /** Decodes MQTT password bytes as UTF-8 (the protocol's secrets are ASCII). */
+    public static String utf8(byte[] bytes) {
+        return new String(bytes, StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,9 @@
+/**
+ * The device registry. Enrollment creates devices ({@link dev.fleetlet.server.device.DeviceRepository#insert});
+ * the broker reports connects, births and deaths to {@link dev.fleetlet.server.device.PresenceTracker}, which
+ * updates presence off the broker threads; operators list (label selector + status), relabel, rename and
+ * decommission through {@link dev.fleetlet.server.device.DeviceController} and
+ * {@link dev.fleetlet.server.device.DeviceService}. Every change is published on the event bus and stored.
+ * Decommissioning drops the secret hash, so the broker's {@code ClientDirectory} refuses the device afterwards.
+ */
+package dev.fleetlet.server.device;
