@@ -46,9 +46,9 @@ public record AgentConfig(Path dataDir, Path provisioningFile, Path fsRoot, Serv
 
     /**
      * @param uri              overrides the broker URI the server gave at enrollment when present
-     * @param keepAlive        MQTT keep-alive (default 30 s)
+     * @param keepAlive        MQTT keep-alive (default 60 s, per docs/protocol.md)
      * @param sessionExpiry    MQTT v5 session expiry interval; the broker keeps the session (and queued
-     *                         QoS 1 commands) this long after a disconnect (default 1 day)
+     *                         QoS 1 commands) this long after a disconnect (default 7 days, per docs/protocol.md)
      * @param reconnectInitial first reconnect back-off step (default 1 s)
      * @param reconnectMax     back-off cap (default 5 min)
      * @param stableAfter      a connection that lasted this long resets the back-off (default 60 s)

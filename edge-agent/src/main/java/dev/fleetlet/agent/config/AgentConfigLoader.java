@@ -29,7 +29,7 @@ import org.slf4j.LoggerFactory;
  *   provisioningFile: /boot/firmware/fleetlet-provisioning.json  # default
  *   fsRoot: /                                                  # default
  * server:   { url: https://fleet.example:8443, requestTimeout: 15s, retryMaxDelay: 5m }
- * mqtt:     { uri: ssl://fleet.example:8883, keepAlive: 30s, sessionExpiry: 1d,
+ * mqtt:     { uri: ssl://fleet.example:8883, keepAlive: 60s, sessionExpiry: 7d,
  *             reconnectInitial: 1s, reconnectMax: 5m, stableAfter: 60s }
  * telemetry: { batchSize: 100, batchInterval: 10s, inFlight: 10 }
  * queue:    { maxBytes: 64MiB, segmentBytes: 1MiB, fsyncEveryRecords: 16, fsyncInterval: 30s,
@@ -88,8 +88,8 @@ public final class AgentConfigLoader {
         NodeReader m = r.child("mqtt");
         m.allowOnly(Set.of("uri", "keepAlive", "sessionExpiry", "reconnectInitial", "reconnectMax", "stableAfter"));
         AgentConfig.Mqtt mqtt = new AgentConfig.Mqtt(uri(m, "uri", Set.of("tcp", "ssl")),
-                m.duration("keepAlive", Duration.ofSeconds(30), Duration.ofSeconds(5), Duration.ofMinutes(30)),
-                m.duration("sessionExpiry", Duration.ofDays(1), Duration.ZERO, Duration.ofDays(49)),
+                m.duration("keepAlive", Duration.ofSeconds(60), Duration.ofSeconds(5), Duration.ofMinutes(30)),
+                m.duration("sessionExpiry", Duration.ofDays(7), Duration.ZERO, Duration.ofDays(49)),
                 m.duration("reconnectInitial", Duration.ofSeconds(1), Duration.ofMillis(10), Duration.ofMinutes(10)),
                 m.duration("reconnectMax", Duration.ofMinutes(5), Duration.ofMillis(10), Duration.ofHours(24)),
                 m.duration("stableAfter", Duration.ofSeconds(60), Duration.ZERO, Duration.ofHours(24)));

@@ -80,8 +80,8 @@ public final class ProvisioningLoader {
         }
         JsonNode tokenNode = r.raw("token");
         String token = tokenNode != null && tokenNode.isTextual() ? tokenNode.asText().trim() : "";
-        if (token.length() < 8) {
-            r.problem("token", "required: the provisioning token (at least 8 characters)");
+        if (token.length() < 16) {
+            r.problem("token", "required: the provisioning token (at least 16 characters)");
         }
         Optional<String> ca = Optional.ofNullable(r.string("caCertificatePem", null));
         ca.ifPresent(pem -> {

@@ -24,7 +24,7 @@ class AgentConfigLoaderTest {
         assertThat(config.dataDir()).isEqualTo(Path.of("/var/lib/fleetlet"));
         assertThat(config.telemetry().batchSize()).isEqualTo(100);
         assertThat(config.telemetry().batchInterval()).isEqualTo(Duration.ofSeconds(10));
-        assertThat(config.mqtt().sessionExpiry()).isEqualTo(Duration.ofDays(1));
+        assertThat(config.mqtt().sessionExpiry()).isEqualTo(Duration.ofDays(7));
         assertThat(config.queue().maxBytes()).isEqualTo(64L * 1024 * 1024);
         assertThat(config.hardwareYaml()).isEmpty();
     }

@@ -1,0 +1,95 @@
+package dev.fleetlet.agent.enroll;
+
+import dev.fleetlet.agent.backoff.Backoff;
+import dev.fleetlet.protocol.message.EnrollmentRequest;
+import dev.fleetlet.protocol.message.HardwareFacts;
+import java.time.Duration;
+import java.util.Objects;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * First-boot enrollment, idempotent across reboots: returns the stored credentials when the device is
+ * enrolled; otherwise enrolls with the stored (or newly generated) secret and retries until accepted:
+ * <ul>
+ *   <li>network error, 5xx: jittered exponential back-off up to {@code maxDelay};</li>
+ *   <li>202 pending: after the server's {@code retryAfterSeconds} (at least) ;</li>
+ *   <li>400/401/403: logged as an error saying what the operator must do, retried every
+ *       {@code refusedRetry} (docs/protocol.md: 10 min), since an operator may fix the token or allowlist.</li>
+ * </ul>
+ */
+public final class Enroller {
+
+    /** How often a refused enrollment is retried (docs/protocol.md). */
+    public static final Duration REFUSED_RETRY = Duration.ofMinutes(10);
+
+    private static final Logger log = LoggerFactory.getLogger(Enroller.class);
+
+    private final CredentialStore store;
+    private final EnrollmentClient client;
+    private final String token;
+    private final String serial;
+    private final HardwareFacts facts;
+    private final Backoff backoff;
+    private final Duration refusedRetry;
+    private final Sleeper sleeper;
+
+    public Enroller(CredentialStore store, EnrollmentClient client, String token, HardwareFacts facts, Backoff backoff,
+                    Duration refusedRetry, Sleeper sleeper) {
+        this.store = Objects.requireNonNull(store);
+        this.client = Objects.requireNonNull(client);
+        this.token = Objects.requireNonNull(token);
+        this.facts = Objects.requireNonNull(facts);
+        this.serial = facts.serial();
+        this.backoff = Objects.requireNonNull(backoff);
+        this.refusedRetry = Objects.requireNonNull(refusedRetry);
+        this.sleeper = Objects.requireNonNull(sleeper);
+    }
+
+    /** The credentials, enrolling first when needed. Blocks until enrolled; only interruption ends it early. */
+    public DeviceCredentials credentials() throws InterruptedException {
+        var stored = store.load();
+        if (stored.isPresent()) {
+            log.info("device already enrolled deviceId={} serial={}", stored.get().deviceId(), stored.get().serial());
+            return stored.get();
+        }
+        while (true) {
+            EnrollOutcome outcome = attempt();
+            if (outcome instanceof EnrollOutcome.Accepted a) {
+                return a.credentials();
+            }
+            sleeper.sleep(delayAfter(outcome));
+        }
+    }
+
+    /** One enrollment attempt; stores the credentials when accepted. */
+    public EnrollOutcome attempt() throws InterruptedException {
+        String secret = store.secretForEnrollment();
+        EnrollOutcome outcome = client.enroll(new EnrollmentRequest(token, serial, secret, facts));
+        if (outcome instanceof EnrollOutcome.Accepted a) {
+            store.save(a.credentials());
+            backoff.reset();
+            log.info("device enrolled deviceId={} serial={} mqttUri={}", a.credentials().deviceId(), serial,
+                    a.credentials().mqttUri());
+        } else if (outcome instanceof EnrollOutcome.Pending p) {
+            log.info("enrollment pending operator approval serial={} retryAfter={}", serial, p.retryAfter());
+        } else if (outcome instanceof EnrollOutcome.Refused r) {
+            log.error("enrollment refused status={} serial={} reason={} retryIn={}", r.status(), serial, r.reason(),
+                    refusedRetry);
+        } else if (outcome instanceof EnrollOutcome.Unavailable u) {
+            log.warn("enrollment server unavailable serial={} reason={}", serial, u.reason());
+        }
+        return outcome;
+    }
+
+    private Duration delayAfter(EnrollOutcome outcome) {
+        if (outcome instanceof EnrollOutcome.Pending p) {
+            Duration jittered = backoff.next();
+            return p.retryAfter().compareTo(jittered) > 0 ? p.retryAfter() : jittered;
+        }
+        if (outcome instanceof EnrollOutcome.Refused) {
+            return refusedRetry;
+        }
+        return backoff.next();
+    }
+}
