@@ -1,0 +1,165 @@
+package dev.fleetlet.hil.server;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.fleetlet.protocol.codec.ProtocolCodec;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.Map;
+
+/**
+ * A small client of the fleet server's operator API, authenticated with HTTP Basic as one user; for the
+ * demo, the end-to-end tests and the benchmark. Every call throws {@link ApiCallException} with the
+ * status and the server's problem body when the answer is not a 2xx.
+ */
+public final class FleetAdminClient {
+
+    private final URI base;
+    private final String authorization;
+    private final HttpClient http;
+    private final ObjectMapper mapper = ProtocolCodec.newMapper();
+
+    public FleetAdminClient(URI base, String username, String password) {
+        this.base = base;
+        this.authorization = "Basic " + Base64.getEncoder()
+                .encodeToString((username + ":" + password).getBytes(StandardCharsets.UTF_8));
+        this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10))
+                .version(HttpClient.Version.HTTP_1_1).build();
+    }
+
+    /** A credential shown once at creation: a provisioning token or a service account secret. */
+    public record Issued(String id, String name, String secret) {
+        @Override
+        public String toString() {
+            return "Issued[id=" + id + ", name=" + name + ", secret=***]";
+        }
+    }
+
+    /** Creates a provisioning token; returns its id and the token value (shown only now). */
+    public Issued createProvisioningToken(String name, Integer maxUses) {
+        Map<String, Object> body = maxUses == null ? Map.of("name", name) : Map.of("name", name, "maxUses", maxUses);
+        JsonNode answer = send("POST", "/api/v1/provisioning-tokens", body);
+        return new Issued(text(answer, "id"), text(answer, "name"), firstText(answer, "token", "value", "secret"));
+    }
+
+    /** Creates a telemetry-reader service account; returns its name and secret (shown only now). */
+    public Issued createServiceAccount(String name) {
+        JsonNode answer = send("POST", "/api/v1/service-accounts", Map.of("name", name, "role", "telemetry-reader"));
+        return new Issued(text(answer, "id"), firstText(answer, "name", "username"),
+                firstText(answer, "secret", "password", "token"));
+    }
+
+    /** Deletes a service account by id or name; a 404 is not an error. */
+    public void deleteServiceAccount(String idOrName) {
+        try {
+            send("DELETE", "/api/v1/service-accounts/" + encode(idOrName), null);
+        } catch (ApiCallException e) {
+            if (e.status() != 404) {
+                throw e;
+            }
+        }
+    }
+
+    /** The service accounts (JSON as the server returns it). */
+    public JsonNode serviceAccounts() {
+        return send("GET", "/api/v1/service-accounts", null);
+    }
+
+    /** One page of devices, optionally filtered by status ({@code online}, ...). */
+    public JsonNode devices(String status, int page, int size) {
+        String q = "?page=" + page + "&size=" + size + (status == null ? "" : "&status=" + encode(status));
+        return send("GET", "/api/v1/devices" + q, null);
+    }
+
+    public JsonNode device(String id) {
+        return send("GET", "/api/v1/devices/" + encode(id), null);
+    }
+
+    /** Raw telemetry of one device, newest first as the server orders it. */
+    public JsonNode telemetry(String deviceId, String quantity, int limit) {
+        String q = "?bucket=raw&limit=" + limit + (quantity == null ? "" : "&quantity=" + encode(quantity));
+        return send("GET", "/api/v1/devices/" + encode(deviceId) + "/telemetry" + q, null);
+    }
+
+    /** GET of any API path, for checks the typed methods do not cover. */
+    public JsonNode get(String pathAndQuery) {
+        return send("GET", pathAndQuery, null);
+    }
+
+    /** POST of any API path with a JSON body. */
+    public JsonNode post(String path, Object body) {
+        return send("POST", path, body);
+    }
+
+    private JsonNode send(String method, String path, Object body) {
+        try {
+            HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve(path))
+                    .timeout(Duration.ofSeconds(30))
+                    .header("Authorization", authorization)
+                    .header("Accept", "application/json");
+            if (body == null) {
+                request.method(method, HttpRequest.BodyPublishers.noBody());
+            } else {
+                request.header("Content-Type", "application/json")
+                        .method(method, HttpRequest.BodyPublishers.ofByteArray(mapper.writeValueAsBytes(body)));
+            }
+            HttpResponse<byte[]> response = http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+            String text = new String(response.body(), StandardCharsets.UTF_8);
+            if (response.statusCode() / 100 != 2) {
+                throw new ApiCallException(method + " " + path, response.statusCode(), text);
+            }
+            return text.isBlank() ? mapper.nullNode() : mapper.readTree(text);
+        } catch (IOException e) {
+            throw new ApiCallException(method + " " + path, 0, e.toString());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ApiCallException(method + " " + path, 0, "interrupted");
+        }
+    }
+
+    private static String text(JsonNode node, String field) {
+        JsonNode v = node.get(field);
+        return v == null || v.isNull() ? null : v.asText();
+    }
+
+    private static String firstText(JsonNode node, String... fields) {
+        for (String f : fields) {
+            String v = text(node, f);
+            if (v != null) {
+                return v;
+            }
+        }
+        java.util.List<String> present = new java.util.ArrayList<>();
+        node.fieldNames().forEachRemaining(present::add);
+        throw new ApiCallException("reading answer", 200, "none of the fields " + String.join(", ", fields)
+                + " among " + present);
+    }
+
+    private static String encode(String s) {
+        return URLEncoder.encode(s, StandardCharsets.UTF_8);
+    }
+
+    /** A non-2xx answer or a failed call. */
+    public static final class ApiCallException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+        private final int status;
+
+        public ApiCallException(String call, int status, String detail) {
+            super(call + " failed" + (status > 0 ? " with HTTP " + status : "") + ": "
+                    + (detail.length() > 500 ? detail.substring(0, 500) : detail));
+            this.status = status;
+        }
+
+        /** The HTTP status, 0 when there was no answer. */
+        public int status() {
+            return status;
+        }
+    }
+}
