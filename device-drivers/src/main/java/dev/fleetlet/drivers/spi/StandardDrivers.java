@@ -1,7 +1,11 @@
 package dev.fleetlet.drivers.spi;
 
+import dev.fleetlet.drivers.ads1115.Ads1115DriverFactory;
+import dev.fleetlet.drivers.bme280.Bme280Config;
+import dev.fleetlet.drivers.bme280.Bme280DriverFactory;
 import dev.fleetlet.drivers.gpio.GpioDriverFactories;
 import dev.fleetlet.drivers.health.BoardHealthFactory;
+import dev.fleetlet.drivers.sht3x.Sht3xDriverFactory;
 import java.util.List;
 
 /**
@@ -17,8 +21,12 @@ final class StandardDrivers {
         return List.of(
                 // GPIO and board drivers
                 new GpioDriverFactories.DigitalInputFactory(),
-                new BoardHealthFactory()
+                new BoardHealthFactory(),
                 // I2C / sysfs chip drivers
+                new Bme280DriverFactory(Bme280Config.Variant.BME280),
+                new Bme280DriverFactory(Bme280Config.Variant.BMP280),
+                new Ads1115DriverFactory(),
+                new Sht3xDriverFactory()
         );
     }
 
