@@ -25,6 +25,9 @@ public final class Bme280DriverFactory implements SensorDriverFactory {
     private static final Set<String> OPTIONS = Set.of("oversampling-temperature", "oversampling-pressure",
             "oversampling-humidity", "mode", "filter", "standby", "stuck-threshold");
 
+    /** ADC noise of the simulated chip, in LSB (a real BME280 at x1 shows several). */
+    static final double SIMULATED_NOISE_LSB = 8.0;
+
     private final Bme280Config.Variant variant;
 
     /** A factory for one chip variant; its type is the variant's name in lower case. */
@@ -52,6 +55,7 @@ public final class Bme280DriverFactory implements SensorDriverFactory {
                     context.requireSignals().signal(spec, "temperature"),
                     context.requireSignals().signal(spec, "pressure"),
                     context.requireSignals().signal(spec, "humidity"));
+            fake.setAdcNoise(new java.util.Random(spec.name().hashCode()), SIMULATED_NOISE_LSB);
             return new Bme280Sensor(config, fake, context.clock(), Pause.NONE);
         }
         I2cDevice device = Pi4jI2cDevice.open(context.requirePi4j(), spec.name(), config.bus(), config.address());

@@ -3,6 +3,7 @@ package dev.fleetlet.drivers.bme280;
 import dev.fleetlet.drivers.i2c.RegisterMapI2cDevice;
 import java.io.IOException;
 import java.util.Objects;
+import java.util.Random;
 import java.util.function.DoubleSupplier;
 import java.util.function.IntToDoubleFunction;
 
@@ -43,6 +44,8 @@ public class FakeBme280 extends RegisterMapI2cDevice {
     private int latchedHumidityOsrs;
     private int[] rawOverride;
     private int conversions;
+    private Random noise;
+    private double noiseLsb;
 
     /**
      * @param address     0x76 or 0x77
@@ -82,6 +85,16 @@ public class FakeBme280 extends RegisterMapI2cDevice {
     /** Goes back to the signal sources after {@link #setRawAdc(int, int, int)}. */
     public synchronized void useSignals() {
         rawOverride = null;
+    }
+
+    /**
+     * Adds Gaussian noise of {@code stdLsb} ADC steps to every raw value, as a real chip shows (a
+     * BME280 at x1 oversampling is noisy by several LSB); keeps the simulated board from looking
+     * stuck when its signals change slowly. Off (0) by default so tests get exact values.
+     */
+    public synchronized void setAdcNoise(Random random, double stdLsb) {
+        this.noise = Objects.requireNonNull(random, "random");
+        this.noiseLsb = stdLsb;
     }
 
     /** Conversions completed so far (stuck ones included). */
@@ -165,6 +178,11 @@ public class FakeBme280 extends RegisterMapI2cDevice {
             double rh = humidity.getAsDouble();
             adcH = invert(adc -> Bme280Compensation.humidityUnclamped(calibration, adc, tFine), 0xFFFF, rh);
         }
+        if (noise != null && noiseLsb > 0 && rawOverride == null) {
+            adcT = clip(adcT + (int) Math.round(noise.nextGaussian() * noiseLsb), 0xFFFFF);
+            adcP = clip(adcP + (int) Math.round(noise.nextGaussian() * noiseLsb), 0xFFFFF);
+            adcH = clip(adcH + (int) Math.round(noise.nextGaussian() * noiseLsb), 0xFFFF);
+        }
         adcT = tOn ? adcT : Bme280Sensor.NO_DATA_20BIT;
         adcP = pOn ? adcP : Bme280Sensor.NO_DATA_20BIT;
         adcH = hOn ? adcH : Bme280Sensor.NO_DATA_16BIT;
@@ -173,6 +191,10 @@ public class FakeBme280 extends RegisterMapI2cDevice {
             (byte) (adcT >> 12), (byte) (adcT >> 4), (byte) ((adcT & 0x0F) << 4),
             (byte) (adcH >> 8), (byte) adcH
         });
+    }
+
+    private static int clip(int value, int max) {
+        return Math.max(0, Math.min(max, value));
     }
 
     /** The integer in 0..max whose value under monotonic {@code f} is nearest to {@code target}. */

@@ -3,6 +3,7 @@ package dev.fleetlet.drivers.sht3x;
 import dev.fleetlet.drivers.i2c.RegisterMapI2cDevice;
 import java.io.IOException;
 import java.util.Objects;
+import java.util.Random;
 import java.util.function.DoubleSupplier;
 
 /**
@@ -26,6 +27,8 @@ public class FakeSht3x extends RegisterMapI2cDevice {
     private int notReadyReads;
     private int notReadyLeft;
     private int measurements;
+    private Random noise;
+    private double noiseLsb;
 
     /**
      * @param address     0x44 or 0x45
@@ -41,6 +44,15 @@ public class FakeSht3x extends RegisterMapI2cDevice {
     /** How many reads after a measurement command the fake NACKs (default 0). */
     public synchronized void setNotReadyReads(int reads) {
         this.notReadyReads = reads;
+    }
+
+    /**
+     * Adds Gaussian noise of {@code stdLsb} raw steps to both words, as a real chip shows; keeps the
+     * simulated board from looking stuck when its signals change slowly. Off (0) by default.
+     */
+    public synchronized void setNoise(Random random, double stdLsb) {
+        this.noise = Objects.requireNonNull(random, "random");
+        this.noiseLsb = stdLsb;
     }
 
     /** Measurements performed so far (stuck ones included). */
@@ -98,6 +110,10 @@ public class FakeSht3x extends RegisterMapI2cDevice {
         if (!isStuck()) {
             int t = (int) Math.round((temperature.getAsDouble() + 45.0) * 65535.0 / 175.0);
             int rh = (int) Math.round(humidity.getAsDouble() * 65535.0 / 100.0);
+            if (noise != null && noiseLsb > 0) {
+                t += (int) Math.round(noise.nextGaussian() * noiseLsb);
+                rh += (int) Math.round(noise.nextGaussian() * noiseLsb);
+            }
             lastWords = new int[] {clip(t), clip(rh)};
         }
         pending = lastWords.clone();

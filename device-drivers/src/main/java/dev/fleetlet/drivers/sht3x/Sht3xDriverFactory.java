@@ -18,6 +18,9 @@ import java.util.Set;
  */
 public final class Sht3xDriverFactory implements SensorDriverFactory {
 
+    /** Raw noise of the simulated chip in steps; a real one at high repeatability is noisier (0.04 °C ≈ 15 steps). */
+    static final double SIMULATED_NOISE_LSB = 8.0;
+
     private static final Set<String> OPTIONS = Set.of("repeatability", "stuck-threshold");
 
     @Override
@@ -38,6 +41,7 @@ public final class Sht3xDriverFactory implements SensorDriverFactory {
         if (context.simulated()) {
             FakeSht3x fake = new FakeSht3x(config.address(), context.requireSignals().signal(spec, "temperature"),
                     context.requireSignals().signal(spec, "humidity"));
+            fake.setNoise(new java.util.Random(spec.name().hashCode()), SIMULATED_NOISE_LSB);
             return new Sht3xSensor(config, fake, context.clock(), Pause.NONE);
         }
         I2cDevice device = Pi4jI2cDevice.open(context.requirePi4j(), spec.name(), config.bus(), config.address());

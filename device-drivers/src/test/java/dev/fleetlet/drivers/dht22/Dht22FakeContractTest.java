@@ -2,6 +2,7 @@ package dev.fleetlet.drivers.dht22;
 
 import dev.fleetlet.drivers.i2c.ContractMode;
 import dev.fleetlet.drivers.i2c.Expectation;
+import dev.fleetlet.drivers.i2c.MutableClock;
 import dev.fleetlet.drivers.i2c.Pause;
 import java.nio.file.Path;
 import java.time.Instant;
