@@ -3,6 +3,8 @@ package dev.fleetlet.drivers.spi;
 import dev.fleetlet.drivers.ads1115.Ads1115DriverFactory;
 import dev.fleetlet.drivers.bme280.Bme280Config;
 import dev.fleetlet.drivers.bme280.Bme280DriverFactory;
+import dev.fleetlet.drivers.dht22.Dht22DriverFactory;
+import dev.fleetlet.drivers.ds18b20.Ds18b20DriverFactory;
 import dev.fleetlet.drivers.gpio.GpioDriverFactories;
 import dev.fleetlet.drivers.health.BoardHealthFactory;
 import dev.fleetlet.drivers.sht3x.Sht3xDriverFactory;
@@ -26,7 +28,9 @@ final class StandardDrivers {
                 new Bme280DriverFactory(Bme280Config.Variant.BME280),
                 new Bme280DriverFactory(Bme280Config.Variant.BMP280),
                 new Ads1115DriverFactory(),
-                new Sht3xDriverFactory()
+                new Sht3xDriverFactory(),
+                new Ds18b20DriverFactory(),
+                new Dht22DriverFactory()
         );
     }
 
