@@ -38,6 +38,7 @@ public final class Ads1115Sensor implements Sensor {
     private final Pause pause;
     private final List<StuckValueDetector> stuck = new ArrayList<>();
     private boolean verified;
+    private String lastFailure;
 
     public Ads1115Sensor(Ads1115Config config, I2cDevice device, Clock clock, Pause pause) {
         this.config = Objects.requireNonNull(config, "config");
@@ -68,6 +69,7 @@ public final class Ads1115Sensor implements Sensor {
                     verify(channel);
                 }
                 out.add(judge(now, channel, stuck.get(i), convert(channel)));
+                lastFailure = null;
             } catch (IOException e) {
                 out.add(fail(now, channel, "bus error: " + e.getMessage()));
             } catch (ChipFault e) {
@@ -129,9 +131,11 @@ public final class Ads1115Sensor implements Sensor {
     }
 
     private Reading fail(Instant now, Ads1115Config.Channel channel, String reason) {
-        if (verified) {
-            log.warn("sensor failed sensor={} address=0x{} reason={}", config.name(), Integer.toHexString(device.address()), reason);
+        if (!reason.equals(lastFailure)) {
+            log.warn("sensor failed sensor={} address=0x{} channel={} reason={}", config.name(),
+                    Integer.toHexString(device.address()), channel.quantity(), reason);
         }
+        lastFailure = reason;
         verified = false;
         stuck.forEach(StuckValueDetector::reset);
         return Reading.failed(config.name(), channel.quantity(), channel.unit(), now, reason);

@@ -46,6 +46,7 @@ public final class Dht22Sensor implements Sensor {
     private List<Reading> lastGood;
     private List<Reading> lastResult;
     private int retries;
+    private String lastFailure;
 
     /**
      * @param config the validated settings
@@ -111,6 +112,7 @@ public final class Dht22Sensor implements Sensor {
             try {
                 int milliC = parse(device.resolve("in_temp_input"));
                 int milliRh = parse(device.resolve("in_humidityrelative_input"));
+                lastFailure = null;
                 return judge(now, milliC, milliRh);
             } catch (NoSuchFileException e) {
                 return failed(now, "missing node " + e.getFile());
@@ -181,7 +183,10 @@ public final class Dht22Sensor implements Sensor {
     }
 
     private List<Reading> failed(Instant now, String reason) {
-        log.warn("sensor failed sensor={} reason={}", config.name(), reason);
+        if (!reason.equals(lastFailure)) {
+            log.warn("sensor failed sensor={} reason={}", config.name(), reason);
+        }
+        lastFailure = reason;
         stuck.reset();
         return List.of(Reading.failed(config.name(), "temperature", "Cel", now, reason),
                 Reading.failed(config.name(), "humidity", "%RH", now, reason));

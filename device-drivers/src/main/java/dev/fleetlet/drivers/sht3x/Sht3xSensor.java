@@ -47,6 +47,7 @@ public final class Sht3xSensor implements Sensor {
     private final StuckValueDetector stuck;
     private boolean initialised;
     private int lastStatus = -1;
+    private String lastFailure;
 
     public Sht3xSensor(Sht3xConfig config, I2cDevice device, Clock clock, Pause pause) {
         this.config = Objects.requireNonNull(config, "config");
@@ -83,6 +84,7 @@ public final class Sht3xSensor implements Sensor {
             byte[] data = readWithRetry(6);
             int t = word(data, 0, "temperature");
             int rh = word(data, 3, "humidity");
+            lastFailure = null;
             return judge(now, t, rh);
         } catch (IOException e) {
             return fail(now, "bus error: " + e.getMessage());
@@ -146,9 +148,10 @@ public final class Sht3xSensor implements Sensor {
     }
 
     private List<Reading> fail(Instant now, String reason) {
-        if (initialised) {
+        if (!reason.equals(lastFailure)) {
             log.warn("sensor failed sensor={} address=0x{} reason={}", config.name(), Integer.toHexString(device.address()), reason);
         }
+        lastFailure = reason;
         initialised = false;
         stuck.reset();
         return List.of(Reading.failed(config.name(), "temperature", "Cel", now, reason),
