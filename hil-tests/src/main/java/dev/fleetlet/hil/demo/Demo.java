@@ -34,7 +34,7 @@ import picocli.CommandLine.Option;
 public final class Demo implements Callable<Integer> {
 
     private static final Logger log = LoggerFactory.getLogger(Demo.class);
-    static final String READER_ACCOUNT = "demo-reader";
+    static final String READER_ACCOUNT = "svc-demo-reader";
 
     @Option(names = "--devices", defaultValue = "25", description = "Simulated devices (default ${DEFAULT-VALUE}).")
     int devices;
@@ -83,9 +83,9 @@ public final class Demo implements Callable<Integer> {
                         + " does not exist; pass --admin-password or remove " + dataDir + " to start afresh");
             }
             FleetAdminClient admin = new FleetAdminClient(server.httpUri(), "admin", password);
-            FleetAdminClient.Issued token = admin.createProvisioningToken("demo-" + System.currentTimeMillis(), null);
+            FleetAdminClient.Issued token = admin.createProvisioningToken("demo", "fleet simulator of the demo", null);
             admin.deleteServiceAccount(READER_ACCOUNT);
-            FleetAdminClient.Issued reader = admin.createServiceAccount(READER_ACCOUNT);
+            FleetAdminClient.Issued reader = admin.createServiceAccount(READER_ACCOUNT, "demo-only telemetry reader");
             SimulatorConfig config = SimulatorConfig.enrolling(server.httpUri(), token.secret())
                     .withMqtt("127.0.0.1", server.mqttPort())
                     .withDevices(devices)

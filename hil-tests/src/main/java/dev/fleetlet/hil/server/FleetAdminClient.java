@@ -42,24 +42,34 @@ public final class FleetAdminClient {
         }
     }
 
-    /** Creates a provisioning token; returns its id and the token value (shown only now). */
-    public Issued createProvisioningToken(String name, Integer maxUses) {
-        Map<String, Object> body = maxUses == null ? Map.of("name", name) : Map.of("name", name, "maxUses", maxUses);
+    /**
+     * Creates a provisioning token for {@code fleet} ({@code [a-z0-9][a-z0-9-]{0,62}}); {@code maxUses} null for
+     * unlimited. Returns its id and the token string (shown only now).
+     */
+    public Issued createProvisioningToken(String fleet, String description, Integer maxUses) {
+        Map<String, Object> body = new java.util.LinkedHashMap<>();
+        body.put("fleet", fleet);
+        body.put("description", description);
+        if (maxUses != null) {
+            body.put("maxUses", maxUses);
+        }
         JsonNode answer = send("POST", "/api/v1/provisioning-tokens", body);
-        return new Issued(text(answer, "id"), text(answer, "name"), firstText(answer, "token", "value", "secret"));
+        return new Issued(text(answer.path("metadata"), "id"), fleet, firstText(answer, "token"));
     }
 
-    /** Creates a telemetry-reader service account; returns its name and secret (shown only now). */
-    public Issued createServiceAccount(String name) {
-        JsonNode answer = send("POST", "/api/v1/service-accounts", Map.of("name", name, "role", "telemetry-reader"));
-        return new Issued(text(answer, "id"), firstText(answer, "name", "username"),
-                firstText(answer, "secret", "password", "token"));
+    /**
+     * Creates a telemetry-reader service account ({@code name} must start with {@code svc-}); returns its
+     * name and MQTT password (shown only now).
+     */
+    public Issued createServiceAccount(String name, String description) {
+        JsonNode answer = send("POST", "/api/v1/service-accounts", Map.of("name", name, "description", description));
+        return new Issued(null, text(answer.path("account"), "name"), firstText(answer, "secret"));
     }
 
-    /** Deletes a service account by id or name; a 404 is not an error. */
-    public void deleteServiceAccount(String idOrName) {
+    /** Deletes a service account by name; a 404 is not an error. */
+    public void deleteServiceAccount(String name) {
         try {
-            send("DELETE", "/api/v1/service-accounts/" + encode(idOrName), null);
+            send("DELETE", "/api/v1/service-accounts/" + encode(name), null);
         } catch (ApiCallException e) {
             if (e.status() != 404) {
                 throw e;
@@ -98,12 +108,26 @@ public final class FleetAdminClient {
         return send("POST", path, body);
     }
 
+    /** GET of a non-JSON path (e.g. {@code /prometheus}), as text. */
+    public String getText(String path) {
+        return sendText("GET", path, null, "text/plain");
+    }
+
     private JsonNode send(String method, String path, Object body) {
+        String text = sendText(method, path, body, "application/json");
+        try {
+            return text.isBlank() ? mapper.nullNode() : mapper.readTree(text);
+        } catch (IOException e) {
+            throw new ApiCallException(method + " " + path, 200, "not JSON: " + e.getMessage());
+        }
+    }
+
+    private String sendText(String method, String path, Object body, String accept) {
         try {
             HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve(path))
                     .timeout(Duration.ofSeconds(30))
                     .header("Authorization", authorization)
-                    .header("Accept", "application/json");
+                    .header("Accept", accept);
             if (body == null) {
                 request.method(method, HttpRequest.BodyPublishers.noBody());
             } else {
@@ -115,7 +139,7 @@ public final class FleetAdminClient {
             if (response.statusCode() / 100 != 2) {
                 throw new ApiCallException(method + " " + path, response.statusCode(), text);
             }
-            return text.isBlank() ? mapper.nullNode() : mapper.readTree(text);
+            return text;
         } catch (IOException e) {
             throw new ApiCallException(method + " " + path, 0, e.toString());
         } catch (InterruptedException e) {

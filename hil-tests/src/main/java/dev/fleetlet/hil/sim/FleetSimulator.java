@@ -161,6 +161,17 @@ public final class FleetSimulator implements AutoCloseable {
         }
     }
 
+    /** The highest telemetry sequence number each started device has published, by device id. */
+    public java.util.Map<String, Long> lastSeqByDevice() {
+        java.util.Map<String, Long> seqs = new java.util.HashMap<>();
+        synchronized (devices) {
+            for (SimulatedDevice d : devices) {
+                seqs.put(d.deviceId(), d.lastSeq());
+            }
+        }
+        return seqs;
+    }
+
     /** Errors that stopped devices from starting (e.g. enrollment refused), oldest first. */
     public List<Throwable> startErrors() {
         synchronized (enrollErrors) {
