@@ -1,0 +1,154 @@
+package dev.fleetlet.agent;
+
+import dev.fleetlet.agent.backoff.Backoff;
+import dev.fleetlet.agent.clock.ClockStatus;
+import dev.fleetlet.agent.config.AgentConfig;
+import dev.fleetlet.agent.config.AgentConfigException;
+import dev.fleetlet.agent.config.AgentConfigLoader;
+import dev.fleetlet.agent.config.Provisioning;
+import dev.fleetlet.agent.config.ProvisioningLoader;
+import dev.fleetlet.agent.enroll.CredentialStore;
+import dev.fleetlet.agent.enroll.DeviceCredentials;
+import dev.fleetlet.agent.enroll.EnrollmentClient;
+import dev.fleetlet.agent.enroll.Enroller;
+import dev.fleetlet.agent.enroll.HardwareProbe;
+import dev.fleetlet.agent.enroll.Sleeper;
+import dev.fleetlet.agent.mqtt.MqttSession;
+import dev.fleetlet.agent.mqtt.SessionSettings;
+import dev.fleetlet.agent.queue.StoreAndForwardQueue;
+import dev.fleetlet.agent.telemetry.ReadingSource;
+import dev.fleetlet.agent.telemetry.SamplerReadingSource;
+import dev.fleetlet.agent.telemetry.TelemetryBatcher;
+import dev.fleetlet.agent.telemetry.TelemetryPublisher;
+import dev.fleetlet.agent.tls.TrustedCa;
+import dev.fleetlet.protocol.codec.MessageType;
+import dev.fleetlet.protocol.codec.ProtocolCodec;
+import dev.fleetlet.protocol.message.HardwareFacts;
+import dev.fleetlet.protocol.message.Presence;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The agent process: {@code java -jar edge-agent.jar --config /etc/fleetlet/agent.yaml}.
+ *
+ * <p>Wiring, in order: configuration (last-known-good fallback) → provisioning file → hardware serial →
+ * enrollment (blocks until accepted; skipped when credentials are stored) → telemetry queue → MQTT
+ * session (own reconnect loop) → telemetry publisher (drains the queue on every connect) → batcher fed by
+ * the board's sampler. A shutdown hook flushes the batch, publishes the shutdown presence and closes the
+ * queue. Exit codes: 0 normal stop, 2 bad arguments or configuration, 3 no hardware serial.
+ */
+public final class AgentMain {
+
+    private static final Logger log = LoggerFactory.getLogger(AgentMain.class);
+
+    private AgentMain() {
+    }
+
+    public static void main(String[] args) throws InterruptedException {
+        Path configFile = null;
+        for (int i = 0; i < args.length; i++) {
+            if ("--config".equals(args[i]) && i + 1 < args.length) {
+                configFile = Path.of(args[++i]);
+            }
+        }
+        if (configFile == null) {
+            log.error("usage: java -jar edge-agent.jar --config <agent.yaml>");
+            System.exit(2);
+        }
+        AgentConfig config;
+        try {
+            config = new AgentConfigLoader().loadOrLastGood(configFile).config();
+        } catch (AgentConfigException e) {
+            log.error("cannot start: {}", e.getMessage());
+            System.exit(2);
+            return;
+        }
+        run(config, Clock.systemUTC());
+    }
+
+    static void run(AgentConfig config, Clock clock) throws InterruptedException {
+        ProtocolCodec codec = new ProtocolCodec();
+        String version = Optional.ofNullable(AgentMain.class.getPackage().getImplementationVersion()).orElse("0.1.0");
+        HardwareProbe probe = new HardwareProbe(config.fsRoot(), version, System.getProperty("os.arch"));
+        String serial = probe.serial().orElse(null);
+        if (serial == null) {
+            log.error("cannot start: no hardware serial (device-tree serial-number, /proc/cpuinfo Serial, "
+                    + "/etc/machine-id) under fsRoot={}", config.fsRoot());
+            System.exit(3);
+        }
+        HardwareFacts facts = probe.facts(serial);
+        Optional<Provisioning> provisioning = Files.exists(config.provisioningFile())
+                ? Optional.of(new ProvisioningLoader().load(config.provisioningFile())) : Optional.empty();
+        Optional<SSLContext> tls = provisioning.flatMap(Provisioning::caCertificatePem).map(TrustedCa::sslContext);
+        CredentialStore store = new CredentialStore(config.dataDir(), new SecureRandom());
+        DeviceCredentials creds = store.load().orElse(null);
+        if (creds == null) {
+            Provisioning p = provisioning.orElseThrow(() -> new AgentConfigException("provisioning file",
+                    java.util.List.of("(file): " + config.provisioningFile() + " is needed for the first enrollment")));
+            EnrollmentClient client = new EnrollmentClient(config.server().url().orElse(p.serverUrl()), tls,
+                    config.server().requestTimeout(), codec);
+            creds = new Enroller(store, client, p.token(), facts,
+                    Backoff.withJitter(Duration.ofSeconds(1), config.server().retryMaxDelay()), Enroller.REFUSED_RETRY,
+                    Sleeper.system()).credentials();
+        }
+        String deviceId = creds.deviceId();
+        ClockStatus clockStatus = ClockStatus.systemd(config.fsRoot());
+        String bootId = probe.bootId();
+
+        StoreAndForwardQueue queue = StoreAndForwardQueue.open(config.dataDir().resolve("telemetry-queue"),
+                config.queue(), clock);
+        AgentConfig.Mqtt m = config.mqtt();
+        SessionSettings settings = new SessionSettings(m.uri().orElse(creds.mqttUri()), deviceId, creds.secret(), tls,
+                m.keepAlive(), m.sessionExpiry(), Duration.ofSeconds(30), m.stableAfter(), config.telemetry().inFlight(),
+                () -> codec.encode(MessageType.PRESENCE,
+                        Presence.birth(deviceId, clock.instant(), clockStatus.synced(), bootId, facts)),
+                () -> codec.encode(MessageType.PRESENCE,
+                        Presence.death(deviceId, clock.instant(), clockStatus.synced(), bootId, "connection-lost")),
+                () -> codec.encode(MessageType.PRESENCE,
+                        Presence.death(deviceId, clock.instant(), clockStatus.synced(), bootId, "shutdown")));
+        MqttSession session = new MqttSession(settings, Backoff.withJitter(m.reconnectInitial(), m.reconnectMax()));
+        TelemetryPublisher publisher = new TelemetryPublisher(deviceId, session, queue);
+        session.addListener(publisher);
+        TelemetryBatcher batcher = new TelemetryBatcher(deviceId, queue, codec, clockStatus, clock,
+                config.telemetry().batchSize(), publisher::wake);
+
+        ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "agent-timer");
+            t.setDaemon(true);
+            return t;
+        });
+        long interval = config.telemetry().batchInterval().toMillis();
+        timer.scheduleAtFixedRate(batcher::flush, interval, interval, TimeUnit.MILLISECONDS);
+        timer.scheduleAtFixedRate(queue::maybeSync, 5, 5, TimeUnit.SECONDS);
+
+        Optional<ReadingSource> source = config.hardwareYaml().map(y -> SamplerReadingSource.open(y, clock));
+        if (source.isEmpty()) {
+            log.warn("no hardware section in the configuration: no sensors are sampled");
+        }
+        publisher.start();
+        session.start();
+        source.ifPresent(s -> s.start(batcher::add));
+        log.info("agent running deviceId={} serial={} stream={} version={}", deviceId, serial, queue.streamId(), version);
+
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            log.info("agent stopping deviceId={}", deviceId);
+            source.ifPresent(ReadingSource::close);
+            timer.shutdownNow();
+            batcher.flush();
+            publisher.close();
+            session.close();
+            queue.close();
+        }, "agent-shutdown"));
+        Thread.currentThread().join();
+    }
+}
