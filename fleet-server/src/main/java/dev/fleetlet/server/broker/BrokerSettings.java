@@ -1,0 +1,111 @@
+package dev.fleetlet.server.broker;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * How the embedded broker listens and sizes its queues, read from {@code fleetlet.mqtt.*} and
+ * {@code fleetlet.data-dir}.
+ *
+ * @param host                 bind address of the listeners ({@code fleetlet.mqtt.host}, default 0.0.0.0)
+ * @param port                 plain MQTT port ({@code fleetlet.mqtt.port}, default 1883)
+ * @param tlsPort              MQTT over TLS port ({@code fleetlet.mqtt.tls.port}, default 8883); only used
+ *                             when {@code tlsKeystore} is set
+ * @param tlsKeystore          JKS or PKCS#12 keystore with the server key and certificate, or null for no
+ *                             TLS listener
+ * @param tlsKeystorePassword  keystore (and key) password; never logged
+ * @param brokerDir            broker persistence root ({@code <data-dir>/broker}); the generated
+ *                             {@code conf/config.xml} lives below it
+ * @param maxQueuedMessages    per-client queue of messages waiting for an offline or slow subscriber
+ *                             ({@code fleetlet.mqtt.max-queued-messages}, default 10000); beyond it the
+ *                             newest messages are discarded and counted by the broker
+ * @param maxPacketSize        largest MQTT packet accepted at all ({@code fleetlet.mqtt.max-packet-size},
+ *                             default 512 KiB); larger packets disconnect the client. Payloads above the
+ *                             per-topic protocol limit but below this are refused and counted
+ * @param serverReceiveMaximum QoS 1/2 publishes a client may have unacknowledged
+ *                             ({@code fleetlet.mqtt.receive-maximum}, default 32)
+ * @param ingestTimeout        how long a device's telemetry publish may wait for the database commit
+ *                             before it is answered with a failure ({@code fleetlet.mqtt.ingest-timeout},
+ *                             default 10s)
+ * @param persistence          where the broker keeps sessions, queued and retained messages
+ *                             ({@code fleetlet.mqtt.persistence}: {@code file}, the default, survives restarts;
+ *                             {@code in-memory} is for tests)
+ */
+public record BrokerSettings(String host, int port, int tlsPort, Path tlsKeystore, String tlsKeystorePassword,
+                             Path brokerDir, long maxQueuedMessages, int maxPacketSize, int serverReceiveMaximum,
+                             Duration ingestTimeout, Persistence persistence) {
+
+    /** Broker persistence mode. */
+    public enum Persistence {
+        FILE("file"), IN_MEMORY("in-memory");
+
+        private final String wire;
+
+        Persistence(String wire) {
+            this.wire = wire;
+        }
+
+        /** The value in configuration and in the broker's config.xml. */
+        public String wire() {
+            return wire;
+        }
+
+        /** Parses {@code file} or {@code in-memory}; throws naming the key otherwise. */
+        public static Persistence of(String value) {
+            for (Persistence p : values()) {
+                if (p.wire.equals(value)) {
+                    return p;
+                }
+            }
+            throw new IllegalArgumentException("fleetlet.mqtt.persistence must be file or in-memory, was '" + value + "'");
+        }
+    }
+
+    public BrokerSettings {
+        Objects.requireNonNull(host, "fleetlet.mqtt.host");
+        Objects.requireNonNull(brokerDir, "brokerDir");
+        Objects.requireNonNull(ingestTimeout, "fleetlet.mqtt.ingest-timeout");
+        Objects.requireNonNull(persistence, "fleetlet.mqtt.persistence");
+        requirePort("fleetlet.mqtt.port", port);
+        if (tlsKeystore != null) {
+            requirePort("fleetlet.mqtt.tls.port", tlsPort);
+            if (tlsPort == port) {
+                throw new IllegalArgumentException("fleetlet.mqtt.tls.port must differ from fleetlet.mqtt.port, both are " + port);
+            }
+        }
+        if (maxQueuedMessages < 1) {
+            throw new IllegalArgumentException("fleetlet.mqtt.max-queued-messages must be at least 1, was " + maxQueuedMessages);
+        }
+        if (maxPacketSize < 70 * 1024 || maxPacketSize > 268_435_460) {
+            throw new IllegalArgumentException(
+                    "fleetlet.mqtt.max-packet-size must be between 71680 and 268435460 bytes, was " + maxPacketSize);
+        }
+        if (serverReceiveMaximum < 1 || serverReceiveMaximum > 65_535) {
+            throw new IllegalArgumentException(
+                    "fleetlet.mqtt.receive-maximum must be between 1 and 65535, was " + serverReceiveMaximum);
+        }
+        if (ingestTimeout.isNegative() || ingestTimeout.isZero()) {
+            throw new IllegalArgumentException("fleetlet.mqtt.ingest-timeout must be positive, was " + ingestTimeout);
+        }
+    }
+
+    /** Whether a TLS listener is configured. */
+    public boolean tlsEnabled() {
+        return tlsKeystore != null;
+    }
+
+    private static void requirePort(String key, int port) {
+        if (port < 1 || port > 65_535) {
+            throw new IllegalArgumentException(key + " must be between 1 and 65535, was " + port
+                    + " (the embedded broker cannot pick a free port itself)");
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "BrokerSettings[host=" + host + ", port=" + port + ", tls=" + (tlsEnabled() ? tlsPort : "off")
+                + ", brokerDir=" + brokerDir + ", maxQueuedMessages=" + maxQueuedMessages + ", maxPacketSize="
+                + maxPacketSize + ", receiveMaximum=" + serverReceiveMaximum + ", ingestTimeout=" + ingestTimeout + ", persistence=" + persistence.wire() + "]";
+    }
+}

@@ -1,0 +1,185 @@
+package dev.fleetlet.server.broker;
+
+import com.hivemq.embedded.EmbeddedExtension;
+import com.hivemq.embedded.EmbeddedHiveMQ;
+import com.hivemq.extension.sdk.api.services.publish.PublishService;
+import dev.fleetlet.protocol.codec.ProtocolCodec;
+import dev.fleetlet.server.broker.internal.BrokerConfigXml;
+import dev.fleetlet.server.broker.internal.FleetletExtension;
+import dev.fleetlet.server.broker.internal.MqttMetrics;
+import dev.fleetlet.server.broker.internal.PendingCommands;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micronaut.context.annotation.Context;
+import io.micronaut.context.annotation.Requires;
+import jakarta.annotation.PreDestroy;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Clock;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The embedded HiveMQ CE broker, started with the application context and stopped with it.
+ *
+ * <p>At start it writes {@code <data-dir>/broker/conf/config.xml} from {@link BrokerSettings}, keeps its
+ * persistence in {@code <data-dir>/broker/data}, and installs the one {@link FleetletExtension} (which
+ * authenticates through {@link ClientDirectory}, authorizes by the protocol ACL, reports presence and
+ * intercepts device publishes). Start failure (port in use, unreadable keystore) fails the context.
+ * Disable it with {@code fleetlet.mqtt.enabled=false} (tests of unrelated features).
+ */
+@Context
+@Requires(property = "fleetlet.mqtt.enabled", notEquals = "false")
+public class FleetBroker {
+
+    private static final Logger log = LoggerFactory.getLogger(FleetBroker.class);
+
+    private final BrokerSettings settings;
+    private final FleetletExtension extension;
+    private final MqttMetrics metrics;
+    private final PendingCommands commands = new PendingCommands();
+    private final ProtocolCodec codec = new ProtocolCodec();
+    private final ExecutorService authExecutor;
+    private final EmbeddedHiveMQ hivemq;
+    private volatile boolean running;
+
+    public FleetBroker(BrokerSettings settings, ClientDirectory directory, PresenceListener presence,
+                       TelemetrySink telemetry, MeterRegistry meterRegistry, Optional<Clock> clock) {
+        this.settings = settings;
+        this.metrics = new MqttMetrics(meterRegistry);
+        int threads = Math.max(2, Runtime.getRuntime().availableProcessors());
+        AtomicInteger n = new AtomicInteger();
+        this.authExecutor = new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS,
+                new LinkedBlockingQueue<>(10_000), r -> {
+                    Thread t = new Thread(r, "mqtt-auth-" + n.incrementAndGet());
+                    t.setDaemon(true);
+                    return t;
+                });
+        this.extension = new FleetletExtension(settings, directory, presence, telemetry, commands, codec, metrics,
+                clock.orElse(Clock.systemUTC()), authExecutor);
+        Path conf = settings.brokerDir().resolve("conf");
+        Path data = settings.brokerDir().resolve("data");
+        Path extensions = settings.brokerDir().resolve("extensions");
+        writeConfig(conf, extensions, data);
+        this.hivemq = EmbeddedHiveMQ.builder()
+                .withConfigurationFolder(conf)
+                .withDataFolder(data)
+                .withExtensionsFolder(extensions)
+                .withoutLoggingBootstrap()
+                .withEmbeddedExtension(EmbeddedExtension.builder()
+                        .withId("fleetlet")
+                        .withName("Fleetlet fleet server")
+                        .withVersion("1")
+                        .withAuthor("Fleetlet")
+                        .withPriority(1000)
+                        .withStartPriority(1000)
+                        .withExtensionMain(extension)
+                        .build())
+                .build();
+        long started = System.nanoTime();
+        try {
+            hivemq.start().get(60, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            authExecutor.shutdownNow();
+            closeQuietly();
+            throw new IllegalStateException("embedded MQTT broker failed to start with " + settings + ": " + rootMessage(e), e);
+        }
+        running = true;
+        log.info("mqtt broker started port={} tlsPort={} dir={} startMs={}", settings.port(),
+                settings.tlsEnabled() ? settings.tlsPort() : "off", settings.brokerDir(),
+                (System.nanoTime() - started) / 1_000_000);
+    }
+
+    /** Whether the broker is accepting connections. */
+    public boolean isRunning() {
+        return running;
+    }
+
+    public BrokerSettings settings() {
+        return settings;
+    }
+
+    /** Authenticated MQTT connections right now (devices and telemetry readers). */
+    public int connectedClients() {
+        return metrics.connectedClients();
+    }
+
+    PublishService publishService() {
+        PublishService service = extension.publishService();
+        if (!running || service == null) {
+            throw new IllegalStateException("the embedded MQTT broker is not running");
+        }
+        return service;
+    }
+
+    PendingCommands pendingCommands() {
+        return commands;
+    }
+
+    ProtocolCodec codec() {
+        return codec;
+    }
+
+    @PreDestroy
+    void stop() {
+        if (!running) {
+            return;
+        }
+        running = false;
+        long started = System.nanoTime();
+        try {
+            hivemq.stop().get(60, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            log.warn("mqtt broker stop failed error={}", rootMessage(e));
+        } finally {
+            closeQuietly();
+            authExecutor.shutdownNow();
+        }
+        log.info("mqtt broker stopped stopMs={}", (System.nanoTime() - started) / 1_000_000);
+    }
+
+    private void closeQuietly() {
+        try {
+            hivemq.close();
+        } catch (Exception e) {
+            log.debug("mqtt broker close error={}", e.toString());
+        }
+    }
+
+    private void writeConfig(Path conf, Path extensions, Path data) {
+        try {
+            Files.createDirectories(conf);
+            Files.createDirectories(extensions);
+            Files.createDirectories(data);
+            Path file = conf.resolve("config.xml");
+            Path tmp = conf.resolve("config.xml.tmp");
+            Files.writeString(tmp, BrokerConfigXml.render(settings), StandardCharsets.UTF_8);
+            try {
+                Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-------"));
+            } catch (UnsupportedOperationException e) {
+                log.debug("no POSIX permissions on {}", tmp);
+            }
+            Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                    java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write broker configuration under " + conf, e);
+        }
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        return t.getClass().getSimpleName() + ": " + t.getMessage();
+    }
+}

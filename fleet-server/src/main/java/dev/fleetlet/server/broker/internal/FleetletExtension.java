@@ -1,0 +1,58 @@
+package dev.fleetlet.server.broker.internal;
+
+import com.hivemq.extension.sdk.api.ExtensionMain;
+import com.hivemq.extension.sdk.api.parameter.ExtensionStartInput;
+import com.hivemq.extension.sdk.api.parameter.ExtensionStartOutput;
+import com.hivemq.extension.sdk.api.parameter.ExtensionStopInput;
+import com.hivemq.extension.sdk.api.parameter.ExtensionStopOutput;
+import com.hivemq.extension.sdk.api.services.Services;
+import com.hivemq.extension.sdk.api.services.publish.PublishService;
+import dev.fleetlet.protocol.codec.ProtocolCodec;
+import dev.fleetlet.server.broker.BrokerSettings;
+import dev.fleetlet.server.broker.ClientDirectory;
+import dev.fleetlet.server.broker.PresenceListener;
+import dev.fleetlet.server.broker.TelemetrySink;
+import java.time.Clock;
+import java.util.concurrent.Executor;
+
+/**
+ * The single embedded extension of the broker: authentication and authorization
+ * ({@link DirectoryAuthenticator}), the inbound publish interceptor for every client
+ * ({@link InboundPublishInterceptor}) and the client lifecycle listener ({@link LifecycleListener}). It
+ * also hands out the broker's in-process {@link PublishService} once started.
+ */
+public final class FleetletExtension implements ExtensionMain {
+
+    private final DirectoryAuthenticator authenticator;
+    private final InboundPublishInterceptor interceptor;
+    private final LifecycleListener lifecycle;
+    private volatile PublishService publishService;
+
+    public FleetletExtension(BrokerSettings settings, ClientDirectory directory, PresenceListener presence,
+                             TelemetrySink telemetry, PendingCommands commands, ProtocolCodec codec, MqttMetrics metrics,
+                             Clock clock, Executor authExecutor) {
+        this.authenticator = new DirectoryAuthenticator(directory, authExecutor);
+        this.interceptor = new InboundPublishInterceptor(codec, telemetry, presence, commands, metrics, clock,
+                settings.ingestTimeout());
+        this.lifecycle = new LifecycleListener(presence, metrics, clock);
+    }
+
+    @Override
+    public void extensionStart(ExtensionStartInput input, ExtensionStartOutput output) {
+        Services.securityRegistry().setAuthenticatorProvider(providerInput -> authenticator);
+        Services.initializerRegistry().setClientInitializer(
+                (initializerInput, clientContext) -> clientContext.addPublishInboundInterceptor(interceptor));
+        Services.eventRegistry().setClientLifecycleEventListener(providerInput -> lifecycle);
+        publishService = Services.publishService();
+    }
+
+    @Override
+    public void extensionStop(ExtensionStopInput input, ExtensionStopOutput output) {
+        publishService = null;
+    }
+
+    /** The broker's publish service, or null when the extension is not running. */
+    public PublishService publishService() {
+        return publishService;
+    }
+}

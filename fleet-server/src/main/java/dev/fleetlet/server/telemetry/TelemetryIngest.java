@@ -1,0 +1,114 @@
+package dev.fleetlet.server.telemetry;
+
+import dev.fleetlet.protocol.message.TelemetryBatch;
+import dev.fleetlet.server.broker.TelemetrySink;
+import dev.fleetlet.server.telemetry.internal.PendingBatch;
+import dev.fleetlet.server.telemetry.internal.StreamDedup;
+import dev.fleetlet.server.telemetry.internal.TelemetryStore;
+import dev.fleetlet.server.telemetry.internal.TelemetryWriter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import jakarta.annotation.PreDestroy;
+import jakarta.inject.Singleton;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The telemetry ingest pipeline behind the broker's interceptor: de-duplicate by
+ * {@code (deviceId, stream, seq)} ({@link StreamDedup}) → bounded queue → single batching writer
+ * ({@link TelemetryWriter}). The returned future completes after the database commit, which is when the
+ * broker sends the device its PUBACK.
+ */
+@Singleton
+public class TelemetryIngest implements TelemetrySink {
+
+    private static final Logger log = LoggerFactory.getLogger(TelemetryIngest.class);
+
+    private final StreamDedup dedup;
+    private final TelemetryWriter writer;
+    private final TelemetryMetrics metrics;
+    private final Clock clock;
+
+    TelemetryIngest(TelemetryStore store, TelemetrySettings settings, TelemetryMetrics metrics, MeterRegistry registry,
+                    Optional<Clock> clock) {
+        this.metrics = metrics;
+        this.clock = clock.orElse(Clock.systemUTC());
+        this.dedup = new StreamDedup(store);
+        this.writer = new TelemetryWriter(store, settings.queueCapacity(), settings.flushInterval(),
+                settings.flushReadings(), this.clock, new WriterMetrics());
+        Gauge.builder("fleetlet.telemetry.queue.depth", writer, TelemetryWriter::depth)
+                .description("telemetry batches waiting for the database writer").register(registry);
+    }
+
+    @Override
+    public CompletableFuture<Outcome> ingest(TelemetryBatch batch, Instant receivedAt) {
+        CompletableFuture<Outcome> done = new CompletableFuture<>();
+        StreamDedup.Decision decision;
+        try {
+            decision = dedup.admit(batch.deviceId(), batch.stream(), batch.seq(), done);
+        } catch (SQLException | RuntimeException e) {
+            log.error("telemetry de-duplication lookup failed deviceId={} stream={} seq={} error={}",
+                    batch.deviceId(), batch.stream(), batch.seq(), e.toString());
+            metrics.failed(1);
+            return CompletableFuture.completedFuture(new Outcome(Outcome.Status.FAILED, "database unavailable"));
+        }
+        if (decision instanceof StreamDedup.Duplicate) {
+            metrics.duplicate();
+            log.debug("telemetry duplicate deviceId={} stream={} seq={}", batch.deviceId(), batch.stream(), batch.seq());
+            return CompletableFuture.completedFuture(Outcome.DUPLICATE);
+        }
+        if (decision instanceof StreamDedup.InFlight inFlight) {
+            metrics.duplicate();
+            return inFlight.original().thenApply(o -> o.accepted() ? Outcome.DUPLICATE : o);
+        }
+        done.whenComplete((o, e) -> dedup.settled(batch.deviceId(), batch.stream(), batch.seq()));
+        if (!writer.offer(new PendingBatch(batch, receivedAt, System.nanoTime(), done))) {
+            metrics.queueFull();
+            done.complete(new Outcome(Outcome.Status.QUEUE_FULL,
+                    "telemetry queue full (" + writer.capacity() + " batches)"));
+        }
+        return done;
+    }
+
+    /** Batches waiting for the writer. */
+    public int queueDepth() {
+        return writer.depth();
+    }
+
+    /** Whether the writer thread is running. */
+    public boolean writerAlive() {
+        return writer.isAlive();
+    }
+
+    @PreDestroy
+    void close() {
+        writer.close();
+        log.info("telemetry writer stopped");
+    }
+
+    private final class WriterMetrics implements TelemetryWriter.Listener {
+        @Override
+        public void flushed(List<PendingBatch> stored, int readings, long durationNanos, Instant committedAt) {
+            metrics.stored(stored.size(), readings, durationNanos);
+            long now = System.nanoTime();
+            for (PendingBatch p : stored) {
+                metrics.commitLag(now - p.enqueuedNanos());
+                if (p.batch().clockSynced()) {
+                    metrics.ingestLag(Duration.between(p.batch().sentAt(), committedAt));
+                }
+            }
+        }
+
+        @Override
+        public void failed(List<PendingBatch> batches, Exception error) {
+            metrics.failed(batches.size());
+        }
+    }
+}

@@ -1,0 +1,31 @@
+package dev.fleetlet.server.broker;
+
+import io.micronaut.context.ApplicationContext;
+import io.micronaut.jdbc.DataSourceResolver;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import javax.sql.DataSource;
+
+/** Direct SQL reads for test assertions. */
+public final class Db {
+
+    private Db() {
+    }
+
+    public static long count(ApplicationContext context, String sql, Object... args) {
+        DataSource ds = context.getBean(DataSourceResolver.class).resolve(context.getBean(DataSource.class));
+        try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            for (int i = 0; i < args.length; i++) {
+                ps.setObject(i + 1, args[i]);
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(sql, e);
+        }
+    }
+}
