@@ -1,0 +1,55 @@
+package dev.fleetlet.agent.image;
+
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Removes images no release references, then every blob and unpacked layer no remaining image
+ * needs. Layers shared between images stay as long as one image uses them.
+ */
+public final class ImageGarbageCollector {
+    private static final Logger log = LoggerFactory.getLogger(ImageGarbageCollector.class);
+
+    /** What a collection removed. */
+    public record GcReport(List<String> removedImages, int removedBlobs, long freedBytes, int removedLayerDirs) {
+    }
+
+    private final ImageRecordStore records;
+    private final BlobStore blobs;
+    private final LayerCache layers;
+
+    public ImageGarbageCollector(ImageRecordStore records, BlobStore blobs, LayerCache layers) {
+        this.records = records;
+        this.blobs = blobs;
+        this.layers = layers;
+    }
+
+    /** @param inUse references (as stored in {@link ImageRecord#reference()}) that releases still name */
+    public GcReport collect(Set<String> inUse) {
+        List<String> removedImages = new java.util.ArrayList<>();
+        Set<Digest> keep = new HashSet<>();
+        for (ImageRecord r : records.list()) {
+            if (inUse.contains(r.reference())) {
+                keep.addAll(r.blobs());
+            } else {
+                records.remove(r.reference());
+                removedImages.add(r.reference());
+            }
+        }
+        int removedBlobs = 0;
+        long freed = 0;
+        for (Digest d : blobs.digests()) {
+            if (!keep.contains(d)) {
+                freed += blobs.delete(d);
+                removedBlobs++;
+            }
+        }
+        int removedDirs = layers.retainOnly(keep);
+        log.info("image gc removedImages={} removedBlobs={} freedBytes={} removedLayerDirs={}",
+                removedImages.size(), removedBlobs, freed, removedDirs);
+        return new GcReport(List.copyOf(removedImages), removedBlobs, freed, removedDirs);
+    }
+}
