@@ -2,9 +2,8 @@ package dev.fleetlet.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.micronaut.context.ApplicationContext;
+import dev.fleetlet.server.support.FleetTestServer;
 import io.micronaut.jdbc.DataSourceResolver;
-import io.micronaut.runtime.server.EmbeddedServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -20,19 +19,29 @@ class FleetServerContextTest {
     @Test
     void startsWithH2FileDatabaseUnderTheDataDir() throws Exception {
         // given a fresh data dir and a random HTTP port
-        try (EmbeddedServer server = ApplicationContext.run(EmbeddedServer.class, Map.of(
-                "fleetlet.data-dir", dataDir.toString(),
-                "micronaut.server.port", -1))) {
+        try (FleetTestServer server = FleetTestServer.start(dataDir, Map.of())) {
             // when the context is up
-            DataSource dataSource = server.getApplicationContext().getBean(DataSourceResolver.class)
-                    .resolve(server.getApplicationContext().getBean(DataSource.class));
+            DataSource dataSource = server.bean(DataSourceResolver.class).resolve(server.bean(DataSource.class));
             // then Flyway has migrated and the H2 file lives under the data dir
             try (var c = dataSource.getConnection(); var rs = c.createStatement().executeQuery("SELECT COUNT(*) FROM devices")) {
                 assertThat(rs.next()).isTrue();
                 assertThat(rs.getLong(1)).isZero();
             }
             assertThat(Files.exists(dataDir.resolve("db/fleetlet.mv.db"))).isTrue();
-            assertThat(server.isRunning()).isTrue();
+        }
+    }
+
+    @Test
+    void generatesTheInitialAdminPasswordIntoAPrivateFileWhenNoneIsConfigured() throws Exception {
+        // given no configured admin password
+        try (FleetTestServer server = FleetTestServer.start(dataDir, Map.of("fleetlet.admin.initial-password", ""))) {
+            // then the password file exists with mode 0600 and logs in
+            Path file = dataDir.resolve("initial-admin-password");
+            assertThat(Files.getPosixFilePermissions(file)).extracting(Object::toString)
+                    .containsExactlyInAnyOrder("OWNER_READ", "OWNER_WRITE");
+            String password = Files.readString(file).trim();
+            assertThat(server.get("/api/v1/users", FleetTestServer.basic("admin", password)).statusCode()).isEqualTo(200);
+            assertThat(server.get("/api/v1/users", FleetTestServer.basic("admin", password + "x")).statusCode()).isEqualTo(401);
         }
     }
 }
