@@ -32,9 +32,10 @@ export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq
 apt-get install -y -qq "${missing[@]}"
 # Package scripts may start daemons on a machine with an init system; the tests start their own.
-for svc in docker-registry postgresql; do
+for svc in mosquitto docker-registry postgresql; do
   if command -v systemctl >/dev/null 2>&1 && systemctl is-active --quiet "$svc" 2>/dev/null; then
     systemctl stop "$svc" || true
+    systemctl disable "$svc" >/dev/null 2>&1 || true
   fi
 done
 echo "setup: done"
