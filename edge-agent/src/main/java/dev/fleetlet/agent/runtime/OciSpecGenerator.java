@@ -1,0 +1,101 @@
+package dev.fleetlet.agent.runtime;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+
+/**
+ * Turns a {@link ContainerSpec} into an OCI runtime {@code config.json}: pid, mount, uts, ipc and
+ * (unless host networking) network namespaces; Docker's small default capability set plus explicit
+ * additions, everything else dropped; no new privileges; the standard /proc, /dev, /sys mounts
+ * with sensitive paths masked; named volumes and binds; device passthrough (node created and
+ * allowed in the device cgroup, every other device denied apart from runc's defaults); memory,
+ * CPU quota and pids limits under {@code /fleetlet/<id>}.
+ */
+public final class OciSpecGenerator {
+    /** The capabilities a container keeps by default (the same small set Docker grants). */
+    public static final List<String> DEFAULT_CAPABILITIES = List.of("CAP_CHOWN", "CAP_DAC_OVERRIDE", "CAP_FSETID",
+            "CAP_FOWNER", "CAP_MKNOD", "CAP_NET_RAW", "CAP_SETGID", "CAP_SETUID", "CAP_SETFCAP", "CAP_SETPCAP",
+            "CAP_NET_BIND_SERVICE", "CAP_SYS_CHROOT", "CAP_KILL", "CAP_AUDIT_WRITE");
+    public static final String CGROUP_PARENT = "/fleetlet";
+
+    private final VolumeStore volumes;
+    private final DeviceInspector devices;
+
+    public OciSpecGenerator(VolumeStore volumes, DeviceInspector devices) {
+        this.volumes = volumes;
+        this.devices = devices;
+    }
+
+    public static String cgroupsPath(String containerId) {
+        return CGROUP_PARENT + "/" + containerId;
+    }
+
+    public OciSpec generate(ContainerSpec spec) {
+        TreeSet<String> caps = new TreeSet<>(DEFAULT_CAPABILITIES);
+        for (String c : spec.addedCapabilities()) {
+            caps.add(c.startsWith("CAP_") ? c : "CAP_" + c);
+        }
+        List<String> capList = List.copyOf(caps);
+        List<String> env = new ArrayList<>();
+        if (!spec.env().containsKey("PATH")) {
+            env.add("PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
+        }
+        spec.env().entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(e -> env.add(e.getKey() + "=" + e.getValue()));
+        OciSpec.Process process = new OciSpec.Process(false, new OciSpec.User(spec.uid(), spec.gid()), spec.args(), env,
+                spec.cwd(), new OciSpec.Capabilities(capList, capList, List.of(), capList, List.of()),
+                List.of(new OciSpec.Rlimit("RLIMIT_NOFILE", 1024, 1024)), true);
+
+        List<OciSpec.Namespace> namespaces = new ArrayList<>();
+        for (String ns : List.of("pid", "mount", "uts", "ipc")) {
+            namespaces.add(new OciSpec.Namespace(ns));
+        }
+        if (!spec.hostNetwork()) {
+            namespaces.add(new OciSpec.Namespace("network"));
+        }
+        List<OciSpec.DeviceRule> rules = new ArrayList<>();
+        rules.add(new OciSpec.DeviceRule(false, null, null, null, "rwm"));
+        List<OciSpec.Device> nodes = new ArrayList<>();
+        for (ContainerSpec.DeviceMapping d : spec.devices()) {
+            DeviceInspector.DeviceNode node = devices.inspect(d.hostPath());
+            nodes.add(new OciSpec.Device(d.containerPath(), node.type(), node.major(), node.minor(), node.fileMode(), 0, 0));
+            rules.add(new OciSpec.DeviceRule(true, node.type(), node.major(), node.minor(), d.access()));
+        }
+        Resources r = spec.resources();
+        OciSpec.LinuxResources resources = new OciSpec.LinuxResources(rules,
+                r.memoryBytes() == null ? null : new OciSpec.Memory(r.memoryBytes()),
+                r.cpuMillis() == null ? null : new OciSpec.Cpu(r.cpuQuotaMicros(), Resources.CPU_PERIOD_MICROS),
+                r.pidsLimit() == null ? null : new OciSpec.Pids(r.pidsLimit()));
+        OciSpec.Linux linux = new OciSpec.Linux(namespaces, resources, cgroupsPath(spec.id()), nodes,
+                List.of("/proc/acpi", "/proc/asound", "/proc/kcore", "/proc/keys", "/proc/latency_stats",
+                        "/proc/timer_list", "/proc/timer_stats", "/proc/sched_debug", "/proc/scsi", "/sys/firmware"),
+                List.of("/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger"), null);
+        return new OciSpec("1.0.2", process, new OciSpec.Root(spec.rootfs().toString(), spec.readOnlyRoot()),
+                spec.hostname(), mounts(spec), linux);
+    }
+
+    private List<OciSpec.Mount> mounts(ContainerSpec spec) {
+        List<OciSpec.Mount> m = new ArrayList<>();
+        m.add(new OciSpec.Mount("/proc", "proc", "proc", List.of("nosuid", "noexec", "nodev")));
+        m.add(new OciSpec.Mount("/dev", "tmpfs", "tmpfs", List.of("nosuid", "strictatime", "mode=755", "size=65536k")));
+        m.add(new OciSpec.Mount("/dev/pts", "devpts", "devpts", List.of("nosuid", "noexec", "newinstance", "ptmxmode=0666", "mode=0620", "gid=5")));
+        m.add(new OciSpec.Mount("/dev/shm", "tmpfs", "shm", List.of("nosuid", "noexec", "nodev", "mode=1777", "size=65536k")));
+        m.add(new OciSpec.Mount("/dev/mqueue", "mqueue", "mqueue", List.of("nosuid", "noexec", "nodev")));
+        if (spec.hostNetwork()) {
+            m.add(new OciSpec.Mount("/sys", "none", "/sys", List.of("rbind", "nosuid", "noexec", "nodev", "ro")));
+        } else {
+            m.add(new OciSpec.Mount("/sys", "sysfs", "sysfs", List.of("nosuid", "noexec", "nodev", "ro")));
+        }
+        m.add(new OciSpec.Mount("/sys/fs/cgroup", "cgroup", "cgroup", List.of("nosuid", "noexec", "nodev", "relatime", "ro")));
+        for (ContainerSpec.VolumeMount v : spec.volumes()) {
+            m.add(new OciSpec.Mount(v.containerPath(), "none", volumes.ensure(v.volume()).toString(),
+                    List.of("rbind", "rprivate", v.readOnly() ? "ro" : "rw")));
+        }
+        for (ContainerSpec.BindMount b : spec.binds()) {
+            m.add(new OciSpec.Mount(b.containerPath(), "none", b.hostPath().toString(),
+                    List.of("rbind", "rprivate", b.readOnly() ? "ro" : "rw")));
+        }
+        return m;
+    }
+}

@@ -1,0 +1,99 @@
+package dev.fleetlet.agent.runtime;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.fleetlet.agent.hostcmd.HostCommand;
+import dev.fleetlet.agent.hostcmd.HostCommandException;
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Drives the {@code runc} binary (or a compatible one such as crun) with its own state directory
+ * ({@code --root}). {@link #run} starts {@code runc run --keep} as a child process that lives as
+ * long as the container, so its exit code is the container's (128+signal when killed, 137 for an
+ * OOM kill) and the container's stdout/stderr are the pipes of that child. Every other command runs
+ * with a timeout; failures carry runc's stderr.
+ */
+public final class Runc {
+    private final String binary;
+    private final Path stateRoot;
+    private final Duration timeout;
+    private final ObjectMapper json;
+
+    /** runc's view of a container: {@code created}, {@code running}, {@code paused} or {@code stopped}. */
+    public record State(String id, String status, long pid) {
+    }
+
+    public Runc(String binary, Path stateRoot, Duration timeout, ObjectMapper json) {
+        this.binary = binary;
+        this.stateRoot = stateRoot;
+        this.timeout = timeout;
+        this.json = json;
+    }
+
+    /** Starts the bundle's container in the foreground of a child process (stdin = /dev/null). */
+    public Process run(String id, Path bundle) {
+        List<String> cmd = base();
+        cmd.addAll(List.of("run", "--keep", "--bundle", bundle.toString(), id));
+        try {
+            return new ProcessBuilder(cmd).redirectInput(new File("/dev/null")).start();
+        } catch (IOException e) {
+            throw new HostCommandException(cmd, -1, "cannot start: " + e.getMessage());
+        }
+    }
+
+    public Optional<State> state(String id) {
+        List<String> cmd = base();
+        cmd.addAll(List.of("state", id));
+        HostCommand.Result r = HostCommand.runAllowingFailure(cmd, timeout);
+        if (r.exitCode() != 0) {
+            if (r.stderr().contains("does not exist")) {
+                return Optional.empty();
+            }
+            throw new HostCommandException(cmd, r.exitCode(), r.stderr());
+        }
+        try {
+            JsonNode s = json.readTree(r.stdout());
+            return Optional.of(new State(s.path("id").asText(), s.path("status").asText(), s.path("pid").asLong()));
+        } catch (IOException e) {
+            throw new HostCommandException(cmd, 0, "unparseable state: " + r.stdout());
+        }
+    }
+
+    /** Sends a signal to the container's init process ({@code --all}: to every process). */
+    public void kill(String id, String signal, boolean all) {
+        List<String> cmd = base();
+        cmd.add("kill");
+        if (all) {
+            cmd.add("--all");
+        }
+        cmd.addAll(List.of(id, signal));
+        HostCommand.run(cmd, timeout);
+    }
+
+    /** Force-deletes the container and its cgroup; absent containers are ignored. */
+    public void delete(String id) {
+        List<String> cmd = base();
+        cmd.addAll(List.of("delete", "--force", id));
+        HostCommand.Result r = HostCommand.runAllowingFailure(cmd, timeout);
+        if (r.exitCode() != 0 && !r.stderr().contains("does not exist")) {
+            throw new HostCommandException(cmd, r.exitCode(), r.stderr());
+        }
+    }
+
+    public List<String> list() {
+        List<String> cmd = base();
+        cmd.addAll(List.of("list", "--quiet"));
+        String out = HostCommand.run(cmd, timeout).stdout();
+        return out.isBlank() ? List.of() : List.of(out.split("\\s+"));
+    }
+
+    private List<String> base() {
+        return new ArrayList<>(List.of(binary, "--root", stateRoot.toString()));
+    }
+}

@@ -1,0 +1,75 @@
+package dev.fleetlet.agent.containertest;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.fleetlet.agent.runtime.CgroupLayout;
+import dev.fleetlet.agent.runtime.CgroupStatsReader;
+import dev.fleetlet.agent.runtime.DeviceInspector;
+import dev.fleetlet.agent.runtime.OciSpecGenerator;
+import dev.fleetlet.agent.runtime.Runc;
+import dev.fleetlet.agent.runtime.RuncContainerRuntime;
+import dev.fleetlet.agent.runtime.VolumeStore;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * A real runc runtime on a temp root with its own runc state directory, plus a busybox rootfs.
+ * {@link #cleanUp()} removes every container it started and their cgroups, even after failures.
+ */
+public final class RuncFixture {
+    public final Path root;
+    public final Runc runc;
+    public final CgroupLayout layout = CgroupLayout.detect(Path.of("/proc/self/mountinfo"));
+    public final VolumeStore volumes;
+    public final RuncContainerRuntime runtime;
+
+    public RuncFixture(Path root) {
+        this.root = root;
+        String binary = RequiredTool.path("runc", "runc");
+        this.runc = new Runc(binary, root.resolve("runc-state"), Duration.ofSeconds(30), new ObjectMapper());
+        this.volumes = new VolumeStore(root);
+        this.runtime = new RuncContainerRuntime(runc, new OciSpecGenerator(volumes, DeviceInspector.host()),
+                new CgroupStatsReader(layout), root, new ObjectMapper(), Clock.systemUTC(),
+                new RuncContainerRuntime.LogLimits(64 * 1024, 2), Duration.ofSeconds(20));
+    }
+
+    /** A rootfs with the static busybox and its applets. */
+    public Path busyboxRootfs(String name) throws IOException {
+        Path rootfs = root.resolve(name);
+        Path bin = Files.createDirectories(rootfs.resolve("bin"));
+        Files.copy(Path.of(RequiredTool.path("busybox", "busybox-static")), bin.resolve("busybox"));
+        for (String applet : Exec.run(bin.resolve("busybox").toString(), "--list").split("\\s+")) {
+            if (!applet.isBlank() && !applet.equals("busybox")) {
+                Files.createSymbolicLink(bin.resolve(applet), Path.of("busybox"));
+            }
+        }
+        for (String d : List.of("proc", "sys", "dev", "tmp", "etc", "data")) {
+            Files.createDirectories(rootfs.resolve(d));
+        }
+        return rootfs;
+    }
+
+    public void cleanUp() {
+        for (String id : runtime.list()) {
+            try {
+                runtime.remove(id);
+            } catch (RuntimeException e) {
+                System.err.println("cleanup of " + id + " failed: " + e.getMessage());
+            }
+        }
+        for (String id : runc.list()) {
+            runc.delete(id);
+        }
+    }
+
+    public String stdout(String id) throws IOException {
+        return Files.readString(runtime.logDir(id).resolve("stdout.log"));
+    }
+
+    public String stderr(String id) throws IOException {
+        return Files.readString(runtime.logDir(id).resolve("stderr.log"));
+    }
+}
