@@ -105,9 +105,10 @@ public class TelemetryQuery {
         String sql = bucket == Bucket.MINUTE
                 ? "SELECT minute_epoch, sensor, quantity, unit, sample_count, value_sum, value_min, value_max" + where
                         + " ORDER BY minute_epoch, sensor, quantity LIMIT ?"
-                : "SELECT (minute_epoch / 60) * 60, sensor, quantity, MIN(unit), SUM(sample_count), SUM(value_sum),"
+                : "SELECT minute_epoch / 60, sensor, quantity, MIN(unit), SUM(sample_count), SUM(value_sum),"
                         + " MIN(value_min), MAX(value_max)" + where
-                        + " GROUP BY (minute_epoch / 60), sensor, quantity ORDER BY 1, sensor, quantity LIMIT ?";
+                        + " GROUP BY minute_epoch / 60, sensor, quantity ORDER BY 1, sensor, quantity LIMIT ?";
+        long secondsPerBucket = bucket == Bucket.MINUTE ? 60 : 3600;
         return store.query(sql, ps -> {
             int i = filters(ps, deviceId, sensor, quantity);
             ps.setLong(i++, fromMinute);
@@ -116,7 +117,7 @@ public class TelemetryQuery {
         }, rs -> {
             long count = rs.getLong(5);
             double sum = rs.getDouble(6);
-            return new Point(Instant.ofEpochSecond(rs.getLong(1) * 60).toString(), rs.getString(2), rs.getString(3),
+            return new Point(Instant.ofEpochSecond(rs.getLong(1) * secondsPerBucket).toString(), rs.getString(2), rs.getString(3),
                     rs.getString(4), null, null, null, count, rs.getDouble(7), rs.getDouble(8),
                     count == 0 ? null : sum / count);
         });

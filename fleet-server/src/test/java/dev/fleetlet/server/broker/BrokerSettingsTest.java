@@ -1,0 +1,41 @@
+package dev.fleetlet.server.broker;
+
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+class BrokerSettingsTest {
+
+    private static BrokerSettings with(int port, int tlsPort, Path keystore, int packet, int receiveMax, Duration timeout) {
+        return new BrokerSettings("0.0.0.0", port, tlsPort, keystore, "pw", Path.of("data/broker"), 1000, packet,
+                receiveMax, timeout, BrokerSettings.Persistence.FILE);
+    }
+
+    @Test
+    void rejectsPortZeroNamingTheKey() {
+        assertThatThrownBy(() -> with(0, 8883, null, 524_288, 32, Duration.ofSeconds(1)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("fleetlet.mqtt.port");
+    }
+
+    @Test
+    void rejectsTheSamePortForTlsAndPlain() {
+        assertThatThrownBy(() -> with(1883, 1883, Path.of("k.p12"), 524_288, 32, Duration.ofSeconds(1)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("fleetlet.mqtt.tls.port");
+    }
+
+    @Test
+    void rejectsAPacketLimitBelowTheLargestDevicePayload() {
+        assertThatThrownBy(() -> with(1883, 8883, null, 1024, 32, Duration.ofSeconds(1)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("fleetlet.mqtt.max-packet-size");
+    }
+
+    @Test
+    void rejectsANonPositiveIngestTimeoutAndAnUnknownPersistence() {
+        assertThatThrownBy(() -> with(1883, 8883, null, 524_288, 32, Duration.ZERO))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("fleetlet.mqtt.ingest-timeout");
+        assertThatThrownBy(() -> BrokerSettings.Persistence.of("disk"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("fleetlet.mqtt.persistence");
+    }
+}

@@ -1,0 +1,191 @@
+package dev.fleetlet.server.broker;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import dev.fleetlet.protocol.Topics;
+import dev.fleetlet.protocol.codec.MessageType;
+import dev.fleetlet.protocol.message.CommandRequest;
+import dev.fleetlet.protocol.message.CommandResponse;
+import dev.fleetlet.protocol.message.DesiredState;
+import dev.fleetlet.protocol.message.HardwareFacts;
+import dev.fleetlet.protocol.message.Presence;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.eclipse.paho.mqttv5.client.IMqttToken;
+import org.eclipse.paho.mqttv5.client.MqttAsyncClient;
+import org.eclipse.paho.mqttv5.client.MqttCallback;
+import org.eclipse.paho.mqttv5.client.MqttDisconnectResponse;
+import org.eclipse.paho.mqttv5.common.MqttException;
+import org.eclipse.paho.mqttv5.common.MqttMessage;
+import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class DevicePublisherTest {
+
+    @TempDir
+    static Path dataDir;
+    static TestServer server;
+    static DevicePublisher publisher;
+
+    @BeforeAll
+    static void start() {
+        server = TestServer.start(dataDir);
+        publisher = server.context.getBean(DevicePublisher.class);
+        for (String d : List.of("dev-desired", "dev-cmd", "dev-birth")) {
+            server.directory().addDevice(d, "pw-" + d);
+        }
+    }
+
+    @AfterAll
+    static void stop() {
+        server.close();
+    }
+
+    /** Records messages; answers command requests when {@code answer} is set. */
+    private static final class Device implements MqttCallback {
+        final List<MqttMessage> received = new CopyOnWriteArrayList<>();
+        final List<String> topics = new CopyOnWriteArrayList<>();
+        MqttAsyncClient client;
+        boolean answer;
+
+        @Override
+        public void messageArrived(String topic, MqttMessage message) throws Exception {
+            topics.add(topic);
+            received.add(message);
+            if (answer && topic.endsWith("/commands/req")) {
+                CommandRequest req = Mqtt.CODEC.decode(MessageType.COMMAND_REQUEST, message.getPayload()).orElseThrow();
+                CommandResponse res = new CommandResponse(1, req.id(), CommandResponse.Status.OK, Instant.now(),
+                        JsonNodeFactory.instance.objectNode().put("pong", true), null);
+                MqttMessage reply = new MqttMessage(Mqtt.CODEC.encode(MessageType.COMMAND_RESPONSE, res));
+                reply.setQos(1);
+                MqttProperties props = new MqttProperties();
+                props.setCorrelationData(message.getProperties().getCorrelationData());
+                reply.setProperties(props);
+                client.publish(message.getProperties().getResponseTopic(), reply);
+            }
+        }
+
+        @Override
+        public void disconnected(MqttDisconnectResponse response) {
+        }
+
+        @Override
+        public void mqttErrorOccurred(MqttException exception) {
+        }
+
+        @Override
+        public void deliveryComplete(IMqttToken token) {
+        }
+
+        @Override
+        public void connectComplete(boolean reconnect, String serverURI) {
+        }
+
+        @Override
+        public void authPacketArrived(int reasonCode, MqttProperties properties) {
+        }
+    }
+
+    private static Device connect(String id) throws MqttException {
+        Device d = new Device();
+        d.client = Mqtt.connect(server.mqttUri(), id, id, "pw-" + id);
+        d.client.setCallback(d);
+        return d;
+    }
+
+    @Test
+    void publishesDesiredStateRetainedSoAnOfflineDeviceGetsItOnSubscribe() throws Exception {
+        // given desired state published while the device is offline
+        publisher.publishDesiredState(new DesiredState(1, "dev-desired", 7, Instant.now(), null, Map.of("interval", "10")))
+                .get(5, TimeUnit.SECONDS);
+        // when the device connects and subscribes
+        Device device = connect("dev-desired");
+        try {
+            assertThat(Mqtt.subscribe(device.client, Topics.desiredState("dev-desired"))).isLessThan(0x80);
+            // then it receives the retained state
+            await().atMost(Duration.ofSeconds(5)).until(() -> !device.received.isEmpty());
+            MqttMessage m = device.received.get(0);
+            assertThat(m.isRetained()).isTrue();
+            assertThat(m.getQos()).isEqualTo(1);
+            DesiredState state = Mqtt.CODEC.decode(MessageType.DESIRED_STATE, m.getPayload()).orElseThrow();
+            assertThat(state.generation()).isEqualTo(7);
+            assertThat(state.config()).containsEntry("interval", "10");
+        } finally {
+            Mqtt.closeQuietly(device.client);
+        }
+    }
+
+    @Test
+    void refusesAnInvalidDesiredState() {
+        assertThatThrownBy(() -> publisher.publishDesiredState(
+                new DesiredState(1, "dev-desired", 0, Instant.now(), null, Map.of())).get(5, TimeUnit.SECONDS))
+                .isInstanceOf(ExecutionException.class).hasCauseInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("generation");
+    }
+
+    @Test
+    void sendsACommandAsAnMqtt5RequestAndCompletesWithTheResponse() throws Exception {
+        Device device = connect("dev-cmd");
+        device.answer = true;
+        try {
+            assertThat(Mqtt.subscribe(device.client, Topics.commandRequests("dev-cmd"))).isLessThan(0x80);
+            CommandRequest request = new CommandRequest(1, "cmd-1", "ping", null, Instant.now(), 5000);
+            CommandResponse response = publisher.sendCommand("dev-cmd", request, Duration.ofSeconds(5))
+                    .get(10, TimeUnit.SECONDS);
+            assertThat(response.id()).isEqualTo("cmd-1");
+            assertThat(response.status()).isEqualTo(CommandResponse.Status.OK);
+            MqttMessage sent = device.received.get(0);
+            assertThat(sent.getProperties().getResponseTopic()).isEqualTo(Topics.commandResponses("dev-cmd"));
+            assertThat(new String(sent.getProperties().getCorrelationData(), StandardCharsets.UTF_8)).isEqualTo("cmd-1");
+            assertThat(sent.getProperties().getMessageExpiryInterval()).isEqualTo(5L);
+        } finally {
+            Mqtt.closeQuietly(device.client);
+        }
+    }
+
+    @Test
+    void failsACommandWithTimeoutWhenNoDeviceAnswers() {
+        CommandRequest request = new CommandRequest(1, "cmd-lost", "ping", null, Instant.now(), 300);
+        assertThatThrownBy(() -> publisher.sendCommand("dev-nobody", request, Duration.ofMillis(300)).get(5, TimeUnit.SECONDS))
+                .isInstanceOf(ExecutionException.class).hasCauseInstanceOf(TimeoutException.class);
+    }
+
+    @Test
+    void reportsBirthAndDeathMessagesToThePresenceListener() throws Exception {
+        Device device = connect("dev-birth");
+        try {
+            HardwareFacts hw = new HardwareFacts("0000abcd", "Raspberry Pi 4 Model B", "arm64", "v8", 4096, "6.6.31",
+                    "Debian 12", "0.1.0", List.of("gpio"));
+            Presence birth = Presence.birth("dev-birth", Instant.now(), true, "boot-1", hw);
+            assertThat(Mqtt.publish(device.client, Topics.presence("dev-birth"), Mqtt.CODEC.encode(MessageType.PRESENCE, birth)))
+                    .isLessThan(0x80);
+            Presence death = Presence.death("dev-birth", Instant.now(), true, "boot-1", "shutdown");
+            assertThat(Mqtt.publish(device.client, Topics.presence("dev-birth"), Mqtt.CODEC.encode(MessageType.PRESENCE, death)))
+                    .isLessThan(0x80);
+            Presence foreign = Presence.death("dev-other", Instant.now(), true, "boot-1", "shutdown");
+            assertThat(Mqtt.publish(device.client, Topics.presence("dev-birth"), Mqtt.CODEC.encode(MessageType.PRESENCE, foreign)))
+                    .isEqualTo(0x99);
+            await().atMost(Duration.ofSeconds(5)).until(() -> server.presence().calls.contains(
+                    new RecordingPresenceListener.Call("dev-birth", "offline", null, "shutdown")));
+            assertThat(server.presence().calls).filteredOn(c -> c.deviceId().equals("dev-birth") && c.what().equals("birth"))
+                    .singleElement().satisfies(c -> assertThat(c.birth().hardware().model()).isEqualTo("Raspberry Pi 4 Model B"));
+            assertThat(server.presence().calls).noneMatch(c -> c.deviceId().equals("dev-other"));
+        } finally {
+            Mqtt.closeQuietly(device.client);
+        }
+    }
+}
