@@ -177,6 +177,7 @@ public final class LayerUnpacker {
             whiteouts++;
             if (mode == WhiteoutMode.OVERLAY) {
                 removeExisting(victim);
+                Files.createDirectories(victim.getParent());
                 HostCommand.run(List.of("mknod", victim.toString(), "c", "0", "0"), Duration.ofSeconds(10));
                 created.add(victim);
             } else if (!created.contains(victim)) {

@@ -102,9 +102,10 @@ public final class RuncContainerRuntime implements ContainerRuntime {
         while (System.nanoTime() < deadline) {
             if (exit.isDone()) {
                 int code = exit.join();
-                String stderr = tail(containers.resolve(id).resolve("logs/stderr.log"));
-                if (runc.state(id).isEmpty() || stderr.contains("level=error")) {
-                    throw new IllegalStateException("container " + id + " failed to start (runc exit " + code + "): " + stderr);
+                String error = runcError(id);
+                if (runc.state(id).isEmpty() || error != null) {
+                    throw new IllegalStateException("container " + id + " failed to start (runc exit " + code + "): "
+                            + (error != null ? error : tail(containers.resolve(id).resolve("logs/stderr.log"))));
                 }
                 return;
             }
@@ -124,9 +125,10 @@ public final class RuncContainerRuntime implements ContainerRuntime {
             return Optional.empty();
         }
         if (r.exit().isDone()) {
-            return Optional.of(new ContainerStatus(id, ContainerStatus.State.EXITED, r.exit().join(), r.startedAt(), finishedAt.get(id)));
+            return Optional.of(new ContainerStatus(id, ContainerStatus.State.EXITED, r.exit().join(), r.startedAt(),
+                    finishedAt.get(id), runcError(id)));
         }
-        return Optional.of(new ContainerStatus(id, ContainerStatus.State.RUNNING, null, r.startedAt(), null));
+        return Optional.of(new ContainerStatus(id, ContainerStatus.State.RUNNING, null, r.startedAt(), null, null));
     }
 
     @Override
@@ -225,6 +227,17 @@ public final class RuncContainerRuntime implements ContainerRuntime {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /** runc's own failure message in the container's stderr log, or null. */
+    private String runcError(String id) {
+        String stderr = tail(containers.resolve(id).resolve("logs/stderr.log"));
+        int at = stderr.lastIndexOf("msg=\"runc run failed:");
+        if (at < 0) {
+            return null;
+        }
+        int end = stderr.indexOf('\n', at);
+        return stderr.substring(at + 5, end < 0 ? stderr.length() : end).replaceAll("\"$", "");
     }
 
     private static String tail(Path file) {
