@@ -11,6 +11,8 @@ import io.micronaut.http.server.exceptions.response.Error;
 import io.micronaut.http.server.exceptions.response.ErrorContext;
 import io.micronaut.http.server.exceptions.response.ErrorResponseProcessor;
 import jakarta.inject.Singleton;
+import jakarta.validation.ConstraintViolation;
+import jakarta.validation.ConstraintViolationException;
 import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.Logger;
@@ -44,9 +46,20 @@ public class ProblemHandler implements ErrorResponseProcessor<Problem>, Exceptio
         ErrorCode code = ErrorCode.forStatus(status);
         List<Problem.FieldError> fields = new ArrayList<>();
         List<String> messages = new ArrayList<>();
-        for (Error e : context.getErrors()) {
-            messages.add(e.getMessage());
-            e.getPath().ifPresent(p -> fields.add(new Problem.FieldError(fieldName(p), e.getMessage())));
+        Throwable cause = context.getRootCause().orElse(null);
+        if (cause instanceof ConstraintViolationException violations) {
+            for (ConstraintViolation<?> v : violations.getConstraintViolations()) {
+                String field = fieldName(v.getPropertyPath().toString());
+                fields.add(new Problem.FieldError(field, v.getMessage()));
+                messages.add(field + ": " + v.getMessage());
+            }
+            fields.sort(java.util.Comparator.comparing(Problem.FieldError::field));
+            messages.sort(null);
+        } else {
+            for (Error e : context.getErrors()) {
+                messages.add(e.getMessage());
+                e.getPath().ifPresent(p -> fields.add(new Problem.FieldError(fieldName(p), e.getMessage())));
+            }
         }
         if (!fields.isEmpty() && status == 400) {
             code = ErrorCode.VALIDATION_FAILED;
