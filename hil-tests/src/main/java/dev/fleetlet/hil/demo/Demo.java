@@ -33,6 +33,11 @@ import picocli.CommandLine.Option;
         description = "Runs a Fleetlet fleet server with a simulated fleet on this machine.")
 public final class Demo implements Callable<Integer> {
 
+    static {
+        // before the first logger: the server's logging configuration, not the broker jar's logback.xml
+        InProcessServer.useFleetletLogging();
+    }
+
     private static final Logger log = LoggerFactory.getLogger(Demo.class);
     static final String READER_ACCOUNT = "svc-demo-reader";
 
@@ -111,7 +116,8 @@ public final class Demo implements Callable<Integer> {
                 "  Log in            user 'admin', password in " + running.adminPasswordSource(),
                 "                    e.g. curl -u admin:$(cat " + running.adminPasswordSource() + ") http://localhost:" + http
                         + "/api/v1/devices?status=online",
-                "  Live telemetry    mosquitto_sub -V mqttv5 -h localhost -p " + mqtt + " -u " + running.reader().name()
+                "  Live telemetry    mosquitto_sub -V mqttv5 -h localhost -p " + mqtt + " -i " + running.reader().name()
+                        + " -u " + running.reader().name()
                         + " -P '" + running.reader().secret() + "' -t '" + Topics.allDevices(TopicKind.TELEMETRY) + "' -v",
                 "                    (demo-only read-only service account '" + running.reader().name() + "')",
                 "  Data              " + running.server().dataDir().toAbsolutePath(),
@@ -135,6 +141,11 @@ public final class Demo implements Callable<Integer> {
             running.close();
             stopped.countDown();
         }, "demo-shutdown"));
+        try {
+            running.simulator().start().get(2, TimeUnit.MINUTES);
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            log.warn("not every simulated device is up yet counters={}", running.simulator().counters().snapshot());
+        }
         log.info("{}", banner(running, devices));
         while (!stopped.await(60, TimeUnit.SECONDS)) {
             log.info("demo fleet counters={}", running.simulator().counters().snapshot());
@@ -143,7 +154,6 @@ public final class Demo implements Callable<Integer> {
     }
 
     public static void main(String[] args) {
-        InProcessServer.useFleetletLogging();
         int code = new CommandLine(new Demo()).execute(args);
         if (code != 0) {
             System.exit(code);

@@ -64,8 +64,14 @@ public final class PlainBroker implements AutoCloseable {
     }
 
     @Override
-    public void close() throws Exception {
-        broker.stop().get(30, TimeUnit.SECONDS);
-        broker.close();
+    public void close() {
+        try {
+            broker.stop().get(30, TimeUnit.SECONDS);
+            broker.close();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            throw new IllegalStateException("broker did not stop cleanly", e);
+        }
     }
 }
