@@ -141,8 +141,8 @@ public final class BlobStore {
             long[] transferred = {0};
             for (int attempt = 1; ; attempt++) {
                 try {
-                    downloadOnce(descriptor, source, transferred);
-                    verifyAndCommit(descriptor);
+                    Digest actual = downloadOnce(descriptor, source, transferred);
+                    verifyAndCommit(descriptor, actual);
                     log.info("blob stored digest={} size={} transferred={} attempts={}",
                             digest.shortHex(), descriptor.size(), transferred[0], attempt);
                     return new IngestResult(digest, descriptor.size(), transferred[0], attempt, false);
@@ -164,16 +164,21 @@ public final class BlobStore {
         }
     }
 
-    /** One HTTP attempt: appends to the partial file, adding every byte received to {@code counter[0]}. */
-    private void downloadOnce(Descriptor descriptor, BlobSource source, long[] counter) throws IOException {
+    /**
+     * One HTTP attempt: appends to the partial file while hashing, adding every byte received to
+     * {@code counter[0]}; returns the digest of the complete file or throws when it ended early.
+     */
+    private Digest downloadOnce(Descriptor descriptor, BlobSource source, long[] counter) throws IOException {
         Path partial = partial(descriptor.digest());
         long have = Files.exists(partial) ? Files.size(partial) : 0;
         if (have > descriptor.size()) {
             Files.delete(partial);
             have = 0;
         }
+        MessageDigest md = Digest.newSha256();
         if (have == descriptor.size() && have > 0) {
-            return;
+            hashPrefix(partial, have, md);
+            return Digest.fromHash(md.digest());
         }
         RegistryClient.BlobResponse response = source.open(have);
         long received = 0;
@@ -183,6 +188,7 @@ public final class BlobStore {
                 out.truncate(response.startOffset());
                 have = response.startOffset();
             }
+            hashPrefix(partial, have, md);
             out.position(have);
             byte[] buf = new byte[BUFFER];
             int n;
@@ -193,6 +199,7 @@ public final class BlobStore {
                     throw new ImageException(ImageError.SIZE_MISMATCH, "blob " + descriptor.digest()
                             + " is larger than its descriptor size " + descriptor.size());
                 }
+                md.update(buf, 0, n);
                 out.write(ByteBuffer.wrap(buf, 0, n));
                 received += n;
                 counter[0] += n;
@@ -205,21 +212,28 @@ public final class BlobStore {
             throw new IOException("blob " + descriptor.digest().shortHex() + " ended at " + (have + received)
                     + " of " + descriptor.size() + " bytes");
         }
+        return Digest.fromHash(md.digest());
     }
 
-    private void verifyAndCommit(Descriptor descriptor) throws IOException {
-        Path partial = partial(descriptor.digest());
-        MessageDigest md = Digest.newSha256();
-        long size = 0;
+    /** Feeds the first {@code length} bytes already on disk (a resumed download) into the hash. */
+    private static void hashPrefix(Path partial, long length, MessageDigest md) throws IOException {
+        if (length == 0) {
+            return;
+        }
         try (InputStream in = Files.newInputStream(partial)) {
             byte[] buf = new byte[BUFFER];
+            long left = length;
             int n;
-            while ((n = in.read(buf)) >= 0) {
+            while (left > 0 && (n = in.read(buf, 0, (int) Math.min(buf.length, left))) > 0) {
                 md.update(buf, 0, n);
-                size += n;
+                left -= n;
             }
         }
-        Digest actual = Digest.fromHash(md.digest());
+    }
+
+    private void verifyAndCommit(Descriptor descriptor, Digest actual) throws IOException {
+        Path partial = partial(descriptor.digest());
+        long size = Files.size(partial);
         if (size != descriptor.size()) {
             Files.deleteIfExists(partial);
             throw new ImageException(ImageError.SIZE_MISMATCH, "blob " + descriptor.digest() + " has " + size

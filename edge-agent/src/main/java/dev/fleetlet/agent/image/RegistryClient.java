@@ -30,12 +30,25 @@ public final class RegistryClient {
      * @param plainHttpHosts hosts (as in image references) spoken to over plain HTTP, e.g. a
      *                       loopback test registry; every other host uses HTTPS
      * @param requestTimeout timeout for a whole manifest request and for a blob's response headers
+     * @param stallTimeout   a blob body that delivers no byte for this long is aborted (and resumed)
      */
-    public record Config(Set<String> plainHttpHosts, Duration requestTimeout) {
+    public record Config(Set<String> plainHttpHosts, Duration requestTimeout, Duration stallTimeout) {
         public Config {
             plainHttpHosts = Set.copyOf(plainHttpHosts);
         }
+
+        /** 30 s request timeout, 30 s stall timeout. */
+        public Config(Set<String> plainHttpHosts) {
+            this(plainHttpHosts, Duration.ofSeconds(30), Duration.ofSeconds(30));
+        }
     }
+
+    private static final java.util.concurrent.ScheduledExecutorService STALL_TIMER =
+            java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "registry-stall-watchdog");
+                t.setDaemon(true);
+                return t;
+            });
 
     /** A manifest's bytes, the Content-Type the registry sent and the digest of the bytes. */
     public record FetchedManifest(byte[] body, String contentType, Digest digest) {
@@ -113,13 +126,17 @@ public final class RegistryClient {
             r = sendPlain(uri.resolve(location), range);
         }
         if (offset > 0 && r.statusCode() == 206) {
-            return new BlobResponse(r.body(), offset);
+            return new BlobResponse(guard(r.body()), offset);
         }
         expectOk(r, image.repository() + " blob " + digest);
         if (offset > 0) {
             log.info("registry ignored range, restarting blob download digest={} offset={}", digest.shortHex(), offset);
         }
-        return new BlobResponse(r.body(), 0);
+        return new BlobResponse(guard(r.body()), 0);
+    }
+
+    private InputStream guard(InputStream body) {
+        return new StallGuardedInputStream(body, config.stallTimeout(), STALL_TIMER);
     }
 
     private HttpResponse<InputStream> send(String host, String repository, URI uri, String range, boolean manifest) {

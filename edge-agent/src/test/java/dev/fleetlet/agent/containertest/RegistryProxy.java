@@ -39,6 +39,8 @@ public final class RegistryProxy implements AutoCloseable {
     private volatile String cutDigest;
     private volatile long cutAfter;
     private final AtomicBoolean cutDone = new AtomicBoolean();
+    private volatile boolean stallInsteadOfCut;
+    private final java.util.concurrent.CountDownLatch closed = new java.util.concurrent.CountDownLatch(1);
     private volatile String bearerUser;
     private volatile String bearerPassword;
 
@@ -58,7 +60,14 @@ public final class RegistryProxy implements AutoCloseable {
     public void cutOnce(String digest, long bytes) {
         cutDigest = digest;
         cutAfter = bytes;
+        stallInsteadOfCut = false;
         cutDone.set(false);
+    }
+
+    /** The next GET of this blob sends {@code bytes} body bytes, then goes silent without closing (once). */
+    public void stallOnce(String digest, long bytes) {
+        cutOnce(digest, bytes);
+        stallInsteadOfCut = true;
     }
 
     /** Require {@code Authorization: Bearer} tokens, issued by /token to these Basic credentials. */
@@ -143,6 +152,13 @@ public final class RegistryProxy implements AutoCloseable {
                     out.flush();
                     sent = cutAfter;
                     log.add(new Logged(path, range, r.statusCode(), sent));
+                    if (stallInsteadOfCut) {
+                        try {
+                            closed.await(30, java.util.concurrent.TimeUnit.SECONDS);
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        }
+                    }
                     throw new IOException("connection cut by test proxy after " + sent + " bytes");
                 }
                 out.write(buf, 0, n);
@@ -154,6 +170,7 @@ public final class RegistryProxy implements AutoCloseable {
 
     @Override
     public void close() {
+        closed.countDown();
         server.stop(0);
     }
 }

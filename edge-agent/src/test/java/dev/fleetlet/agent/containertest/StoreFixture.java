@@ -37,7 +37,7 @@ public final class StoreFixture {
         this.blobs = new BlobStore(root, 3);
         this.records = new ImageRecordStore(root, json);
         this.layers = new LayerCache(root, blobs, unpacker);
-        this.registry = RegistryClient.create(creds, json, new RegistryClient.Config(plainHosts, Duration.ofSeconds(30)));
+        this.registry = RegistryClient.create(creds, json, new RegistryClient.Config(plainHosts, Duration.ofSeconds(30), Duration.ofSeconds(1)));
         this.puller = new ImagePuller(registry, blobs, records, guard == null ? DiskSpaceGuard.forStore(root) : guard,
                 new ManifestParser(json), board, Clock.systemUTC());
         this.gc = new ImageGarbageCollector(records, blobs, layers);
