@@ -10,6 +10,7 @@ import dev.fleetlet.server.device.Lifecycle;
 import jakarta.inject.Singleton;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
+import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,6 +30,7 @@ public class FleetClientDirectory implements ClientDirectory, DeviceService.Deco
     private final ServiceAccountService serviceAccounts;
     private final SecretHasher hasher;
     private final VerificationCache cache = new VerificationCache(200_000);
+    private final LongAdder slowVerifications = new LongAdder();
 
     public FleetClientDirectory(DeviceRepository devices, ServiceAccountService serviceAccounts, SecretHasher hasher) {
         this.devices = devices;
@@ -67,6 +69,7 @@ public class FleetClientDirectory implements ClientDirectory, DeviceService.Deco
         if (cache.matches(creds.deviceId(), creds.secretHash(), secret)) {
             return true;
         }
+        slowVerifications.increment();
         if (hasher.verify(secret, creds.secretHash())) {
             cache.remember(creds.deviceId(), creds.secretHash(), secret);
             return true;
@@ -82,6 +85,11 @@ public class FleetClientDirectory implements ClientDirectory, DeviceService.Deco
     /** Forgets a device's cached verification (its secret was replaced). */
     public void invalidate(String deviceId) {
         cache.invalidate(deviceId);
+    }
+
+    /** Device CONNECTs that needed the slow hash (cache misses) since start, for metrics and tests. */
+    public long slowVerifications() {
+        return slowVerifications.sum();
     }
 
     /** Cached verifications, for metrics and tests. */

@@ -43,6 +43,16 @@ public final class PostgresExtension implements BeforeAllCallback {
 
     /** A new empty database in the running cluster, as a pooled data source (closed by the caller). */
     public static HikariDataSource newDatabase() {
+        HikariConfig config = new HikariConfig();
+        config.setJdbcUrl(newDatabaseUrl());
+        config.setUsername("fleetlet");
+        config.setPassword("");
+        config.setMaximumPoolSize(4);
+        return new HikariDataSource(config);
+    }
+
+    /** Creates a new empty database in the running cluster and returns its JDBC URL (user fleetlet, no password). */
+    public static String newDatabaseUrl() {
         if (cluster == null) {
             throw new IllegalStateException("PostgresExtension not registered on this test class");
         }
@@ -53,12 +63,7 @@ public final class PostgresExtension implements BeforeAllCallback {
         } catch (SQLException e) {
             throw new IllegalStateException("cannot create database " + name, e);
         }
-        HikariConfig config = new HikariConfig();
-        config.setJdbcUrl(cluster.url(name));
-        config.setUsername("fleetlet");
-        config.setPassword("");
-        config.setMaximumPoolSize(4);
-        return new HikariDataSource(config);
+        return cluster.url(name);
     }
 
     /** The running cluster. */
