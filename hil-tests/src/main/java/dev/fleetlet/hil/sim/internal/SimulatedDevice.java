@@ -14,6 +14,9 @@ import dev.fleetlet.hil.sim.SimulatorConfig;
 import dev.fleetlet.hil.sim.SimulatorCounters;
 import dev.fleetlet.protocol.TopicKind;
 import dev.fleetlet.protocol.Topics;
+import dev.fleetlet.protocol.codec.Decoded;
+import dev.fleetlet.protocol.codec.MessageType;
+import dev.fleetlet.protocol.codec.ProtocolCodec;
 import dev.fleetlet.protocol.message.CommandName;
 import dev.fleetlet.protocol.message.CommandRequest;
 import dev.fleetlet.protocol.message.CommandResponse;
@@ -46,6 +49,9 @@ import org.slf4j.LoggerFactory;
  * desired states. Reconnects itself with jittered exponential back-off until {@link #stop()}.
  *
  * <p>All callbacks run on the shared Netty/application threads; the device holds no thread of its own.
+ * Inbound payloads are decoded, and outbound ones other than telemetry encoded, through the
+ * {@link ProtocolCodec} (schema-checked); telemetry, the only high-rate message, is written with the
+ * codec's mapper alone, since the server checks every batch anyway and the simulator shares the CPU with it.
  */
 public final class SimulatedDevice {
 
@@ -56,6 +62,7 @@ public final class SimulatedDevice {
     private final HardwareFacts hardware;
     private final SimulatorConfig config;
     private final ObjectMapper mapper;
+    private final ProtocolCodec codec;
     private final Clock clock;
     private final SimulatorCounters counters;
     private final SignalModel signals;
@@ -73,12 +80,13 @@ public final class SimulatedDevice {
     private Mqtt5AsyncClient client;
 
     public SimulatedDevice(int index, DeviceCredentials credentials, HardwareFacts hardware, SimulatorConfig config,
-                           ObjectMapper mapper, Clock clock, SimulatorCounters counters) {
+                           ProtocolCodec codec, Clock clock, SimulatorCounters counters) {
         this.index = index;
         this.credentials = credentials;
         this.hardware = hardware;
         this.config = config;
-        this.mapper = mapper;
+        this.codec = codec;
+        this.mapper = codec.mapper();
         this.clock = clock;
         this.counters = counters;
         this.signals = new SignalModel(config.seed(), index);
@@ -120,7 +128,7 @@ public final class SimulatedDevice {
                 .simpleAuth().username(id).password(credentials.secret().getBytes(java.nio.charset.StandardCharsets.UTF_8))
                 .applySimpleAuth()
                 .willPublish().topic(Topics.presence(id)).qos(MqttQos.AT_LEAST_ONCE).retain(true)
-                .payload(encode(will)).applyWillPublish()
+                .payload(codec.encode(MessageType.PRESENCE, will)).applyWillPublish()
                 .addConnectedListener(context -> onConnected())
                 .addDisconnectedListener(this::onDisconnected)
                 .buildAsync();
@@ -152,7 +160,7 @@ public final class SimulatedDevice {
         int count = readings.size();
         counters.onBatchSent(count);
         client.publishWith().topic(Topics.telemetry(credentials.deviceId())).qos(MqttQos.AT_LEAST_ONCE)
-                .payload(encode(batch)).send()
+                .payload(encodeTelemetry(batch)).send()
                 .whenComplete((result, error) -> {
                     if (error != null || result.getError().isPresent()) {
                         counters.onPublishFailure();
@@ -175,7 +183,7 @@ public final class SimulatedDevice {
             return client.disconnect().handle((v, e) -> null);
         }
         Presence bye = Presence.death(credentials.deviceId(), clock.instant(), true, bootId, "shutdown");
-        return publish(Topics.presence(credentials.deviceId()), encode(bye), true)
+        return publish(Topics.presence(credentials.deviceId()), codec.encode(MessageType.PRESENCE, bye), true)
                 .handle((v, e) -> null)
                 .thenCompose(v -> client.disconnect())
                 .orTimeout(10, TimeUnit.SECONDS)
@@ -197,7 +205,7 @@ public final class SimulatedDevice {
                     }
                 });
         Presence birth = Presence.birth(id, clock.instant(), true, bootId, hardware);
-        publish(Topics.presence(id), encode(birth), true);
+        publish(Topics.presence(id), codec.encode(MessageType.PRESENCE, birth), true);
         firstAttemptFinished();
     }
 
@@ -241,13 +249,12 @@ public final class SimulatedDevice {
     }
 
     private void onDesiredState(byte[] payload) {
-        DesiredState desired;
-        try {
-            desired = mapper.readValue(payload, DesiredState.class);
-        } catch (IOException | RuntimeException e) {
-            log.warn("unreadable desired state deviceId={} error={}", credentials.deviceId(), e.getMessage());
+        Decoded<DesiredState> decoded = codec.decode(MessageType.DESIRED_STATE, payload);
+        if (decoded instanceof Decoded.Rejected<DesiredState> rejected) {
+            log.warn("invalid desired state deviceId={} rejection={}", credentials.deviceId(), rejected.rejection());
             return;
         }
+        DesiredState desired = ((Decoded.Ok<DesiredState>) decoded).value();
         long generation = desired.generation();
         long previous = lastGeneration.getAndAccumulate(generation, Math::max);
         if (generation <= previous) {
@@ -258,7 +265,7 @@ public final class SimulatedDevice {
         String releaseId = desired.release() == null ? null : desired.release().id();
         ReportedState reported = new ReportedState(1, credentials.deviceId(), generation, clock.instant(),
                 ReportedState.Status.APPLIED, releaseId, null, null, List.of());
-        publish(Topics.reportedState(credentials.deviceId()), encode(reported), true)
+        publish(Topics.reportedState(credentials.deviceId()), codec.encode(MessageType.REPORTED_STATE, reported), true)
                 .thenRun(counters::onDesiredStateAcknowledged);
     }
 
@@ -266,17 +273,12 @@ public final class SimulatedDevice {
         String responseTopic = message.getResponseTopic().map(Object::toString)
                 .orElse(Topics.commandResponses(credentials.deviceId()));
         Optional<ByteBuffer> correlation = message.getCorrelationData();
-        CommandRequest request;
-        try {
-            request = mapper.readValue(message.getPayloadAsBytes(), CommandRequest.class);
-        } catch (IOException | RuntimeException e) {
-            log.warn("unreadable command deviceId={} error={}", credentials.deviceId(), e.getMessage());
+        Decoded<CommandRequest> decoded = codec.decode(MessageType.COMMAND_REQUEST, message.getPayloadAsBytes());
+        if (decoded instanceof Decoded.Rejected<CommandRequest> rejected) {
+            log.warn("invalid command deviceId={} rejection={}", credentials.deviceId(), rejected.rejection());
             return;
         }
-        if (request.id() == null) {
-            log.warn("command without id deviceId={}", credentials.deviceId());
-            return;
-        }
+        CommandRequest request = ((Decoded.Ok<CommandRequest>) decoded).value();
         Instant now = clock.instant();
         CommandResponse response;
         if (CommandName.fromWire(request.command()).orElse(null) == CommandName.PING) {
@@ -290,7 +292,8 @@ public final class SimulatedDevice {
                     new CommandResponse.ErrorInfo("unsupported", "the simulator does not implement '"
                             + request.command() + "'"));
         }
-        var builder = client.publishWith().topic(responseTopic).qos(MqttQos.AT_LEAST_ONCE).payload(encode(response));
+        var builder = client.publishWith().topic(responseTopic).qos(MqttQos.AT_LEAST_ONCE)
+                .payload(codec.encode(MessageType.COMMAND_RESPONSE, response));
         correlation.ifPresent(builder::correlationData);
         builder.send().whenComplete((r, e) -> {
             if (e != null || r.getError().isPresent()) {
@@ -312,11 +315,11 @@ public final class SimulatedDevice {
                 });
     }
 
-    private byte[] encode(Object message) {
+    private byte[] encodeTelemetry(TelemetryBatch batch) {
         try {
-            return mapper.writeValueAsBytes(message);
+            return mapper.writeValueAsBytes(batch);
         } catch (IOException e) {
-            throw new IllegalStateException("cannot encode " + message.getClass().getSimpleName(), e);
+            throw new IllegalStateException("cannot encode telemetry of " + credentials.deviceId(), e);
         }
     }
 
