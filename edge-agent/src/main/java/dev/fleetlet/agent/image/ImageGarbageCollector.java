@@ -20,15 +20,27 @@ public final class ImageGarbageCollector {
     private final ImageRecordStore records;
     private final BlobStore blobs;
     private final LayerCache layers;
+    private final ImageStoreLock lock;
 
-    public ImageGarbageCollector(ImageRecordStore records, BlobStore blobs, LayerCache layers) {
+    public ImageGarbageCollector(ImageRecordStore records, BlobStore blobs, LayerCache layers, ImageStoreLock lock) {
         this.records = records;
         this.blobs = blobs;
         this.layers = layers;
+        this.lock = lock;
     }
 
-    /** @param inUse references (as stored in {@link ImageRecord#reference()}) that releases still name */
+    /**
+     * Removes everything not reachable from {@code inUse}; waits for pulls in progress first.
+     * The caller must include the images of running containers (the current and the rollback
+     * release), whose overlay mounts use the unpacked layers.
+     *
+     * @param inUse references (as stored in {@link ImageRecord#reference()}) that releases still name
+     */
     public GcReport collect(Set<String> inUse) {
+        return lock.exclusively(() -> collectLocked(inUse));
+    }
+
+    private GcReport collectLocked(Set<String> inUse) {
         List<String> removedImages = new java.util.ArrayList<>();
         Set<Digest> keep = new HashSet<>();
         for (ImageRecord r : records.list()) {

@@ -26,9 +26,10 @@ public final class ImagePuller {
     private final ManifestParser parser;
     private final Platform board;
     private final Clock clock;
+    private final ImageStoreLock lock;
 
     public ImagePuller(RegistryClient registry, BlobStore blobs, ImageRecordStore records, DiskSpaceGuard diskSpace,
-                       ManifestParser parser, Platform board, Clock clock) {
+                       ManifestParser parser, Platform board, Clock clock, ImageStoreLock lock) {
         this.registry = registry;
         this.blobs = blobs;
         this.records = records;
@@ -36,9 +37,20 @@ public final class ImagePuller {
         this.parser = parser;
         this.board = board;
         this.clock = clock;
+        this.lock = lock;
     }
 
+    /**
+     * Pulls {@code reference} for the board's platform. Fails with an {@link ImageException}:
+     * NOT_FOUND, UNAUTHORIZED, NO_MATCHING_PLATFORM, UNSUPPORTED_MEDIA_TYPE, INSUFFICIENT_DISK_SPACE,
+     * DIGEST_MISMATCH / SIZE_MISMATCH (tampered or corrupt content), REGISTRY_UNREACHABLE (after
+     * resumed retries; the partial blob is kept for the next attempt).
+     */
     public PullResult pull(ImageReference reference) {
+        return lock.whilePulling(() -> pullLocked(reference));
+    }
+
+    private PullResult pullLocked(ImageReference reference) {
         RegistryClient.FetchedManifest top = registry.fetchManifest(reference, reference.manifestReference());
         ManifestDocument doc = parser.parse(top.body(), top.contentType());
         RegistryClient.FetchedManifest manifest = top;

@@ -22,17 +22,24 @@ public final class OciSpecGenerator {
 
     private final VolumeStore volumes;
     private final DeviceInspector devices;
+    private final CgroupControllers controllers;
 
-    public OciSpecGenerator(VolumeStore volumes, DeviceInspector devices) {
+    public OciSpecGenerator(VolumeStore volumes, DeviceInspector devices, CgroupControllers controllers) {
         this.volumes = volumes;
         this.devices = devices;
+        this.controllers = controllers;
     }
 
     public static String cgroupsPath(String containerId) {
         return CGROUP_PARENT + "/" + containerId;
     }
 
+    /**
+     * Builds the config.json records. Fails with {@link IllegalStateException} when a limit needs a
+     * disabled cgroup controller, {@link IllegalArgumentException} when a passed-through device is missing.
+     */
     public OciSpec generate(ContainerSpec spec) {
+        controllers.requireFor(spec.resources());
         TreeSet<String> caps = new TreeSet<>(DEFAULT_CAPABILITIES);
         for (String c : spec.addedCapabilities()) {
             caps.add(c.startsWith("CAP_") ? c : "CAP_" + c);

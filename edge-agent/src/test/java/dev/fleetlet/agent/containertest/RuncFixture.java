@@ -1,6 +1,7 @@
 package dev.fleetlet.agent.containertest;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.fleetlet.agent.runtime.CgroupControllers;
 import dev.fleetlet.agent.runtime.CgroupLayout;
 import dev.fleetlet.agent.runtime.CgroupStatsReader;
 import dev.fleetlet.agent.runtime.DeviceInspector;
@@ -31,7 +32,8 @@ public final class RuncFixture {
         String binary = RequiredTool.path("runc", "runc");
         this.runc = new Runc(binary, root.resolve("runc-state"), Duration.ofSeconds(30), new ObjectMapper());
         this.volumes = new VolumeStore(root);
-        this.runtime = new RuncContainerRuntime(runc, new OciSpecGenerator(volumes, DeviceInspector.host()),
+        this.runtime = new RuncContainerRuntime(runc, new OciSpecGenerator(volumes, DeviceInspector.host(),
+                CgroupControllers.read(Path.of("/proc/cgroups"))),
                 new CgroupStatsReader(layout), root, new ObjectMapper(), Clock.systemUTC(),
                 new RuncContainerRuntime.LogLimits(64 * 1024, 2), Duration.ofSeconds(20));
     }

@@ -6,6 +6,7 @@ import dev.fleetlet.agent.image.DiskSpaceGuard;
 import dev.fleetlet.agent.image.ImageGarbageCollector;
 import dev.fleetlet.agent.image.ImagePuller;
 import dev.fleetlet.agent.image.ImageRecordStore;
+import dev.fleetlet.agent.image.ImageStoreLock;
 import dev.fleetlet.agent.image.LayerCache;
 import dev.fleetlet.agent.image.LayerUnpacker;
 import dev.fleetlet.agent.image.ManifestParser;
@@ -31,6 +32,7 @@ public final class StoreFixture {
     public final ImagePuller puller;
     public final ImageGarbageCollector gc;
     public final RootfsAssembler rootfs;
+    public final ImageStoreLock lock = new ImageStoreLock();
 
     public StoreFixture(Path root, Platform board, RegistryCredentialsProvider creds, Set<String> plainHosts, DiskSpaceGuard guard) {
         this.root = root;
@@ -39,8 +41,8 @@ public final class StoreFixture {
         this.layers = new LayerCache(root, blobs, unpacker);
         this.registry = RegistryClient.create(creds, json, new RegistryClient.Config(plainHosts, Duration.ofSeconds(30), Duration.ofSeconds(1)));
         this.puller = new ImagePuller(registry, blobs, records, guard == null ? DiskSpaceGuard.forStore(root) : guard,
-                new ManifestParser(json), board, Clock.systemUTC());
-        this.gc = new ImageGarbageCollector(records, blobs, layers);
+                new ManifestParser(json), board, Clock.systemUTC(), lock);
+        this.gc = new ImageGarbageCollector(records, blobs, layers, lock);
         this.rootfs = new RootfsAssembler(blobs, layers, unpacker, new OverlaySupport(Path.of("/proc/filesystems"), root));
     }
 

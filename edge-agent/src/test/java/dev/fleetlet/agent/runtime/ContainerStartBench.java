@@ -38,7 +38,8 @@ class ContainerStartBench {
         Path rootfs = fx.busyboxRootfs("rootfs");
         String runc = RequiredTool.path("runc", "runc");
         Path bundle = Files.createDirectories(tmp.resolve("raw-bundle"));
-        OciSpec spec = new OciSpecGenerator(fx.volumes, DeviceInspector.host())
+        OciSpec spec = new OciSpecGenerator(fx.volumes, DeviceInspector.host(),
+                CgroupControllers.read(Path.of("/proc/cgroups")))
                 .generate(ContainerSpec.builder("raw", rootfs, List.of("true")).build());
         new ObjectMapper().writeValue(bundle.resolve("config.json").toFile(), spec);
 

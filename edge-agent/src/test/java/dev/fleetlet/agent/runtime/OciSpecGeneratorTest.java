@@ -18,7 +18,8 @@ class OciSpecGeneratorTest {
 
     private JsonNode generate(ContainerSpec spec) {
         DeviceInspector fakeDevices = p -> new DeviceInspector.DeviceNode("c", 254, 0, 0660);
-        OciSpec oci = new OciSpecGenerator(new VolumeStore(root), fakeDevices).generate(spec);
+        OciSpec oci = new OciSpecGenerator(new VolumeStore(root), fakeDevices,
+                new CgroupControllers(java.util.Set.of("memory", "cpu", "pids"))).generate(spec);
         JsonNode node = json.valueToTree(oci);
         if (System.getProperty("fleetlet.dumpSpec") != null) {
             System.out.println(node.toPrettyString());
@@ -91,6 +92,20 @@ class OciSpecGeneratorTest {
         assertThatThrownBy(() -> new Resources(1024L, null, null)).hasMessageContaining("resources.memoryBytes");
         assertThatThrownBy(() -> new Resources(null, 0L, null)).hasMessageContaining("resources.cpuMillis");
         assertThatThrownBy(() -> new VolumeStore(root).ensure("../etc")).hasMessageContaining("volume name '../etc'");
+    }
+
+    @Test
+    void refusesAMemoryLimitWhenTheKernelDisabledTheMemoryController() {
+        CgroupControllers piDefault = CgroupControllers.parse(List.of(
+                "#subsys_name\thierarchy\tnum_cgroups\tenabled",
+                "cpu\t0\t80\t1", "memory\t0\t80\t0", "pids\t0\t80\t1"));
+        OciSpecGenerator generator = new OciSpecGenerator(new VolumeStore(root), p -> null, piDefault);
+        ContainerSpec limited = ContainerSpec.builder("app", Path.of("/r"), List.of("x")).resources(new Resources(64L << 20, null, 10L)).build();
+
+        assertThatThrownBy(() -> generator.generate(limited))
+                .hasMessageContaining("resources.memoryBytes").hasMessageContaining("cgroup_enable=memory");
+        assertThat(generator.generate(ContainerSpec.builder("app", Path.of("/r"), List.of("x"))
+                .resources(new Resources(null, 500L, 10L)).build()).linux().resources().pids().limit()).isEqualTo(10);
     }
 
     private static JsonNode findMount(JsonNode spec, String destination) {

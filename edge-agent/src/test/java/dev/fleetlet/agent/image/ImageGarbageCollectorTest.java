@@ -1,0 +1,47 @@
+package dev.fleetlet.agent.image;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ImageGarbageCollectorTest {
+    @TempDir
+    Path root;
+
+    @Test
+    void waitsForAPullInProgressBeforeCollecting() throws Exception {
+        BlobStore blobs = new BlobStore(root, 1);
+        ImageRecordStore records = new ImageRecordStore(root, new ObjectMapper());
+        ImageStoreLock lock = new ImageStoreLock();
+        ImageGarbageCollector gc = new ImageGarbageCollector(records, blobs, new LayerCache(root, blobs, new LayerUnpacker(false)), lock);
+        CountDownLatch blobStored = new CountDownLatch(1);
+        CountDownLatch finishPull = new CountDownLatch(1);
+        CompletableFuture<Void> pull = CompletableFuture.runAsync(() -> lock.whilePulling(() -> {
+            Digest layer = blobs.putBytes("layer".getBytes(StandardCharsets.UTF_8));
+            blobStored.countDown();
+            await().until(() -> finishPull.getCount() == 0);
+            records.put(new ImageRecord("r/app:1", null, layer.toString(), MediaTypes.OCI_MANIFEST, layer.toString(),
+                    List.of(new ImageRecord.Layer(layer.toString(), "application/vnd.oci.image.layer.v1.tar", 5)), 0));
+            return null;
+        }));
+        blobStored.await();
+
+        CompletableFuture<ImageGarbageCollector.GcReport> collection = CompletableFuture.supplyAsync(() -> gc.collect(Set.of("r/app:1")));
+
+        await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2)).until(() -> !collection.isDone());
+        finishPull.countDown();
+        pull.get();
+        assertThat(collection.get().removedBlobs()).as("the pulled blob is referenced by then").isZero();
+        assertThat(blobs.digests()).hasSize(1);
+    }
+}
