@@ -27,6 +27,7 @@ public final class ImagePuller {
     private final Platform board;
     private final Clock clock;
     private final ImageStoreLock lock;
+    private final com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
 
     public ImagePuller(RegistryClient registry, BlobStore blobs, ImageRecordStore records, DiskSpaceGuard diskSpace,
                        ManifestParser parser, Platform board, Clock clock, ImageStoreLock lock) {
@@ -82,6 +83,9 @@ public final class ImagePuller {
         int reused = 0;
         for (Descriptor d : needed) {
             BlobStore.IngestResult r = blobs.ingest(d, offset -> registry.openBlob(reference, d.digest(), offset));
+            if (d == image.config()) {
+                requireBoardPlatform(reference, d);
+            }
             transferred += r.bytesTransferred();
             if (r.alreadyPresent()) {
                 reused++;
@@ -102,6 +106,19 @@ public final class ImagePuller {
         log.info("image pulled reference={} manifest={} platform={} transferred={} downloaded={} reused={}",
                 reference, manifest.digest().shortHex(), board, transferred, downloaded, reused);
         return new PullResult(record, transferred, downloaded, reused);
+    }
+
+    /** A single-platform image must have been built for the board (no index chose it for us). */
+    private void requireBoardPlatform(ImageReference reference, Descriptor config) {
+        try {
+            ImageConfig parsed = ImageConfig.parse(java.nio.file.Files.readAllBytes(blobs.path(config.digest())), json);
+            if (parsed.platform() != null && !parsed.platform().matches(board)) {
+                throw new ImageException(ImageError.NO_MATCHING_PLATFORM,
+                        reference + " is built for " + parsed.platform() + ", this board is " + board);
+            }
+        } catch (java.io.IOException e) {
+            throw new ImageException(ImageError.STORE_IO, "cannot read config of " + reference + ": " + e.getMessage(), e);
+        }
     }
 
     private Descriptor choosePlatform(ImageReference reference, ManifestDocument.Index index) {

@@ -64,6 +64,18 @@ class ImagePullIT {
                     + (variant == null ? "" : ",\"variant\":\"" + variant + "\"") + "}}";
         }
         registry.putManifest("fleetlet/multi", "1", MediaTypes.OCI_INDEX, (index + "]}").getBytes(StandardCharsets.UTF_8));
+        // the same three images as Docker v2 schema 2 manifests under a Docker manifest list
+        String list = "{\"schemaVersion\":2,\"mediaType\":\"" + MediaTypes.DOCKER_LIST + "\",\"manifests\":[";
+        for (int i = 0; i < arches.size(); i++) {
+            String arch = arches.get(i)[0];
+            String variant = arches.get(i)[1];
+            b.push("multi-" + arch, registry, "fleetlet/multi-docker", arch, true);
+            RegistryClient.FetchedManifest m = probe.registry.fetchManifest(ImageReference.parse(registry.host() + "/fleetlet/multi-docker:" + arch), arch);
+            list += (i > 0 ? "," : "") + "{\"mediaType\":\"" + MediaTypes.DOCKER_MANIFEST + "\",\"digest\":\"" + m.digest()
+                    + "\",\"size\":" + m.body().length + ",\"platform\":{\"os\":\"linux\",\"architecture\":\"" + arch + "\""
+                    + (variant == null ? "" : ",\"variant\":\"" + variant + "\"") + "}}";
+        }
+        registry.putManifest("fleetlet/multi-docker", "1", MediaTypes.DOCKER_LIST, (list + "]}").getBytes(StandardCharsets.UTF_8));
     }
 
     @Test
@@ -107,6 +119,44 @@ class ImagePullIT {
             s.unpacker.unpack(s.blobs.path(layer), rootfs, LayerUnpacker.WhiteoutMode.APPLY);
         }
         assertThat(Files.readString(rootfs.resolve("etc/arch"))).isEqualTo(board);
+    }
+
+    @ParameterizedTest
+    @CsvSource({"linux/arm64", "linux/arm/v7"})
+    void resolvesADockerManifestListToTheBoardPlatform(String board) throws Exception {
+        StoreFixture s = new StoreFixture(store, Platform.parse(board), RegistryCredentialsProvider.anonymous(), Set.of(registry.host()), null);
+
+        ImageRecord record = s.puller.pull(ImageReference.parse(registry.host() + "/fleetlet/multi-docker:1")).record();
+
+        assertThat(record.manifestMediaType()).isEqualTo(MediaTypes.DOCKER_MANIFEST);
+        Path rootfs = store.resolve("unpacked");
+        s.unpacker.unpack(s.blobs.path(record.layerDigests().get(0)), rootfs, LayerUnpacker.WhiteoutMode.APPLY);
+        assertThat(Files.readString(rootfs.resolve("etc/arch"))).isEqualTo(board);
+    }
+
+    @Test
+    void pullsAnIndexPinnedByDigestAndReadsTheImageConfig() throws Exception {
+        StoreFixture s = new StoreFixture(store, Platform.parse("linux/arm64"), RegistryCredentialsProvider.anonymous(), Set.of(registry.host()), null);
+        ImageReference byTag = ImageReference.parse(registry.host() + "/fleetlet/multi:1");
+        Digest indexDigest = s.registry.fetchManifest(byTag, "1").digest();
+
+        ImageRecord record = s.puller.pull(byTag.withDigest(indexDigest)).record();
+
+        assertThat(record.indexDigest()).isEqualTo(indexDigest.toString());
+        ImageConfig config = ImageConfig.parse(Files.readAllBytes(s.blobs.path(Digest.parse(record.configDigest()))), s.json);
+        assertThat(config.platform()).isEqualTo(new Platform("linux", "arm64", null));
+        assertThat(config.defaultArgs()).containsExactly("/bin/sh");
+    }
+
+    @Test
+    void refusesASingleArchImageBuiltForAnotherPlatformBeforeDownloadingLayers() {
+        StoreFixture s = new StoreFixture(store, Platform.parse("linux/arm64"), RegistryCredentialsProvider.anonymous(), Set.of(registry.host()), null);
+
+        assertThatThrownBy(() -> s.puller.pull(ImageReference.parse(registry.host() + "/fleetlet/base:1")))
+                .isInstanceOfSatisfying(ImageException.class, e -> assertThat(e.error()).isEqualTo(ImageError.NO_MATCHING_PLATFORM))
+                .hasMessageContaining("built for linux/amd64, this board is linux/arm64");
+        assertThat(s.blobs.digests()).as("only the config was fetched").hasSize(1);
+        assertThat(s.records.list()).isEmpty();
     }
 
     @Test
