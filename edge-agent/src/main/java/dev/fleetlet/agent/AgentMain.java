@@ -2,6 +2,14 @@ package dev.fleetlet.agent;
 
 import dev.fleetlet.agent.backoff.Backoff;
 import dev.fleetlet.agent.clock.ClockStatus;
+import dev.fleetlet.agent.command.CommandDispatcher;
+import dev.fleetlet.agent.command.CommandOutcome;
+import dev.fleetlet.agent.command.HostSystemActions;
+import dev.fleetlet.agent.command.IdentifyHandler;
+import dev.fleetlet.agent.command.LogsHandler;
+import dev.fleetlet.agent.command.PingHandler;
+import dev.fleetlet.agent.command.PowerHandlers;
+import dev.fleetlet.agent.command.ReloadConfigHandler;
 import dev.fleetlet.agent.config.AgentConfig;
 import dev.fleetlet.agent.config.AgentConfigException;
 import dev.fleetlet.agent.config.AgentConfigLoader;
@@ -13,9 +21,21 @@ import dev.fleetlet.agent.enroll.EnrollmentClient;
 import dev.fleetlet.agent.enroll.Enroller;
 import dev.fleetlet.agent.enroll.HardwareProbe;
 import dev.fleetlet.agent.enroll.Sleeper;
+import dev.fleetlet.agent.events.EventPublisher;
+import dev.fleetlet.agent.events.EventSequence;
+import dev.fleetlet.agent.logging.LogCapture;
+import dev.fleetlet.agent.logging.LogRing;
 import dev.fleetlet.agent.mqtt.MqttSession;
 import dev.fleetlet.agent.mqtt.SessionSettings;
 import dev.fleetlet.agent.queue.StoreAndForwardQueue;
+import dev.fleetlet.agent.state.AppliedStateStore;
+import dev.fleetlet.agent.state.ConfigOverlay;
+import dev.fleetlet.agent.state.DesiredStateStore;
+import dev.fleetlet.agent.state.Executor;
+import dev.fleetlet.agent.state.ReleaseRuntime;
+import dev.fleetlet.agent.state.StateReconciler;
+import dev.fleetlet.agent.state.StateReporter;
+import dev.fleetlet.agent.state.StepJournal;
 import dev.fleetlet.agent.telemetry.ReadingSource;
 import dev.fleetlet.agent.telemetry.SamplerReadingSource;
 import dev.fleetlet.agent.telemetry.TelemetryBatcher;
@@ -23,6 +43,8 @@ import dev.fleetlet.agent.telemetry.TelemetryPublisher;
 import dev.fleetlet.agent.tls.TrustedCa;
 import dev.fleetlet.protocol.codec.MessageType;
 import dev.fleetlet.protocol.codec.ProtocolCodec;
+import dev.fleetlet.protocol.message.CommandName;
+import dev.fleetlet.protocol.message.DeviceEvent;
 import dev.fleetlet.protocol.message.HardwareFacts;
 import dev.fleetlet.protocol.message.Presence;
 import java.nio.file.Files;
@@ -44,8 +66,11 @@ import org.slf4j.LoggerFactory;
  * <p>Wiring, in order: configuration (last-known-good fallback) → provisioning file → hardware serial →
  * enrollment (blocks until accepted; skipped when credentials are stored) → telemetry queue → MQTT
  * session (own reconnect loop) → telemetry publisher (drains the queue on every connect) → batcher fed by
- * the board's sampler. A shutdown hook flushes the batch, publishes the shutdown presence and closes the
- * queue. Exit codes: 0 normal stop, 2 bad arguments or configuration, 3 no hardware serial.
+ * the board's sampler; desired state (reconciled from the persisted copy at startup, before the broker is
+ * reachable) and commands routed from the session by {@link MessageRouter}. Standard error is captured
+ * into an in-memory ring for the {@code logs} command before the first log line. A shutdown hook flushes
+ * the batch, publishes the shutdown presence and closes the queue. Exit codes: 0 normal stop, 2 bad
+ * arguments or configuration, 3 no hardware serial, {@code commands.restartExitCode} (75) restart-agent.
  */
 public final class AgentMain {
 
@@ -55,6 +80,7 @@ public final class AgentMain {
     }
 
     public static void main(String[] args) throws InterruptedException {
+        LogRing logRing = LogCapture.install(Clock.systemUTC());
         Path configFile = null;
         for (int i = 0; i < args.length; i++) {
             if ("--config".equals(args[i]) && i + 1 < args.length) {
@@ -73,10 +99,10 @@ public final class AgentMain {
             System.exit(2);
             return;
         }
-        run(config, Clock.systemUTC());
+        run(configFile, config, Clock.systemUTC(), logRing);
     }
 
-    static void run(AgentConfig config, Clock clock) throws InterruptedException {
+    static void run(Path configFile, AgentConfig config, Clock clock, LogRing logRing) throws InterruptedException {
         ProtocolCodec codec = new ProtocolCodec();
         String version = Optional.ofNullable(AgentMain.class.getPackage().getImplementationVersion()).orElse("0.1.0");
         HardwareProbe probe = new HardwareProbe(config.fsRoot(), version, System.getProperty("os.arch"));
@@ -117,6 +143,18 @@ public final class AgentMain {
                 () -> codec.encode(MessageType.PRESENCE,
                         Presence.death(deviceId, clock.instant(), clockStatus.synced(), bootId, "shutdown")));
         MqttSession session = new MqttSession(settings, Backoff.withJitter(m.reconnectInitial(), m.reconnectMax()));
+
+        Path stateDir = config.dataDir().resolve("state");
+        EventPublisher events = new EventPublisher(deviceId, session, codec,
+                new EventSequence(stateDir.resolve("event-seq")), clock);
+        ReleaseRuntime releases = ReleaseRuntime.unavailable();
+        StateReporter reporter = new StateReporter(deviceId, session, codec, clock);
+        ConfigOverlay overlay = new ConfigOverlay(stateDir, codec.mapper());
+        AppliedStateStore applied = new AppliedStateStore(stateDir, codec.mapper());
+        StepJournal journal = new StepJournal(stateDir, codec.mapper());
+        StateReconciler reconciler = new StateReconciler(deviceId, codec, new DesiredStateStore(stateDir, deviceId, codec),
+                applied, journal, new Executor(releases, overlay, applied, journal, events, reporter, clock), reporter,
+                events, releases);
         TelemetryPublisher publisher = new TelemetryPublisher(deviceId, session, queue);
         session.addListener(publisher);
         TelemetryBatcher batcher = new TelemetryBatcher(deviceId, queue, codec, clockStatus, clock,
@@ -131,10 +169,30 @@ public final class AgentMain {
         timer.scheduleAtFixedRate(batcher::flush, interval, interval, TimeUnit.MILLISECONDS);
         timer.scheduleAtFixedRate(queue::maybeSync, 5, 5, TimeUnit.SECONDS);
 
-        Optional<ReadingSource> source = config.hardwareYaml().map(y -> SamplerReadingSource.open(y, clock));
+        Optional<SamplerReadingSource> source = config.hardwareYaml().map(y -> SamplerReadingSource.open(y, clock));
         if (source.isEmpty()) {
             log.warn("no hardware section in the configuration: no sensors are sampled");
         }
+        AgentConfig.Commands cc = config.commands();
+        CommandDispatcher commands = new CommandDispatcher(deviceId, version, session, codec, events, clock, clockStatus);
+        PowerHandlers power = new PowerHandlers(codec.mapper(),
+                new HostSystemActions(cc.rebootCommand(), cc.restartExitCode()));
+        commands.register(CommandName.PING, new PingHandler(codec.mapper(), clock, clockStatus,
+                        PingHandler.systemUptime(config.fsRoot()), version))
+                .register(CommandName.REBOOT, power.reboot())
+                .register(CommandName.RESTART_AGENT, power.restartAgent())
+                .register(CommandName.IDENTIFY, new IdentifyHandler(codec.mapper(),
+                        () -> overlay.get("identify.led").or(cc::identifyLed),
+                        name -> source.map(s -> s.actuators().get(name)), timer))
+                .register(CommandName.LOGS, new LogsHandler(deviceId, logRing, session, codec))
+                .register(CommandName.RELOAD_CONFIG, new ReloadConfigHandler(codec.mapper(),
+                        () -> new AgentConfigLoader().load(configFile), () -> config, events))
+                .register(CommandName.RESTART_SERVICE, request -> CommandOutcome.error("not-available",
+                        "restart-service: " + ReleaseRuntime.UNAVAILABLE_REASON));
+        session.addListener(new MessageRouter(deviceId, reconciler, commands));
+
+        events.raise(DeviceEvent.Type.AGENT_STARTED, null, null, "agent " + version + " started");
+        reconciler.start(); // acts on the persisted desired state now, whether or not the broker is reachable
         publisher.start();
         session.start();
         source.ifPresent(s -> s.start(batcher::add));
@@ -142,6 +200,8 @@ public final class AgentMain {
 
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             log.info("agent stopping deviceId={}", deviceId);
+            commands.close();
+            reconciler.close();
             source.ifPresent(ReadingSource::close);
             timer.shutdownNow();
             batcher.flush();

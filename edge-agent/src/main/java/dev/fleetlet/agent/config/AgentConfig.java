@@ -21,9 +21,11 @@ import java.util.Optional;
  * @param queue            store-and-forward queue limits and fsync policy
  * @param hardwareYaml     the {@code hardware} subtree as YAML text, handed unparsed to device-drivers
  *                         ({@code board}, {@code sensors}, {@code actuators}); empty when there is none
+ * @param commands         settings of the remote commands (reboot, restart-agent, identify)
  */
 public record AgentConfig(Path dataDir, Path provisioningFile, Path fsRoot, Server server, Mqtt mqtt,
-                          Telemetry telemetry, QueueSettings queue, Optional<String> hardwareYaml) {
+                          Telemetry telemetry, QueueSettings queue, Optional<String> hardwareYaml,
+                          Commands commands) {
 
     public AgentConfig {
         Objects.requireNonNull(dataDir, "dataDir");
@@ -34,6 +36,26 @@ public record AgentConfig(Path dataDir, Path provisioningFile, Path fsRoot, Serv
         Objects.requireNonNull(telemetry, "telemetry");
         Objects.requireNonNull(queue, "queue");
         Objects.requireNonNull(hardwareYaml, "hardwareYaml");
+        Objects.requireNonNull(commands, "commands");
+    }
+
+    /**
+     * @param rebootCommand   what the {@code reboot} command runs, split on spaces (default {@code systemctl reboot})
+     * @param restartExitCode the exit code of {@code restart-agent}; the service manager restarts the agent
+     *                        (default 75)
+     * @param identifyLed     the actuator (from {@code hardware.actuators}) that {@code identify} blinks, unless
+     *                        the desired state's config value {@code identify.led} names another; empty: none
+     */
+    public record Commands(java.util.List<String> rebootCommand, int restartExitCode, Optional<String> identifyLed) {
+        public Commands {
+            rebootCommand = java.util.List.copyOf(rebootCommand);
+            Objects.requireNonNull(identifyLed, "identifyLed");
+        }
+
+        /** The defaults used when the configuration has no {@code commands} section. */
+        public static Commands defaults() {
+            return new Commands(java.util.List.of("systemctl", "reboot"), 75, Optional.empty());
+        }
     }
 
     /**

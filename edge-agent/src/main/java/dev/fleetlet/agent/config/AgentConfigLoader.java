@@ -35,6 +35,7 @@ import org.slf4j.LoggerFactory;
  * queue:    { maxBytes: 64MiB, segmentBytes: 1MiB, fsyncEveryRecords: 16, fsyncInterval: 30s,
  *             cursorSyncEveryAcks: 32, cursorSyncInterval: 60s }
  * hardware: { board: ..., sensors: [...], actuators: [...] }     # passed to device-drivers as is
+ * commands: { rebootCommand: "systemctl reboot", restartExitCode: 75, identifyLed: status-led }
  * </pre>
  *
  * Every key is optional. Unknown keys, wrong types and out-of-range values are errors naming the key.
@@ -68,10 +69,10 @@ public final class AgentConfigLoader {
         }
         NodeReader r = NodeReader.root(root);
         if (!root.isObject()) {
-            r.problem("(file)", "expected a mapping with keys agent, server, mqtt, telemetry, queue, hardware");
+            r.problem("(file)", "expected a mapping with keys agent, server, mqtt, telemetry, queue, hardware, commands");
             throw new AgentConfigException("agent configuration", r.problems());
         }
-        r.allowOnly(Set.of("agent", "server", "mqtt", "telemetry", "queue", "hardware"));
+        r.allowOnly(Set.of("agent", "server", "mqtt", "telemetry", "queue", "hardware", "commands"));
 
         NodeReader agent = r.child("agent");
         agent.allowOnly(Set.of("dataDir", "provisioningFile", "fsRoot"));
@@ -133,10 +134,17 @@ public final class AgentConfigLoader {
                 }
             }
         }
+        NodeReader c = r.child("commands");
+        c.allowOnly(Set.of("rebootCommand", "restartExitCode", "identifyLed"));
+        AgentConfig.Commands defaults = AgentConfig.Commands.defaults();
+        String reboot = c.string("rebootCommand", String.join(" ", defaults.rebootCommand())).strip();
+        AgentConfig.Commands commands = new AgentConfig.Commands(List.of(reboot.split("\\s+")),
+                c.integer("restartExitCode", defaults.restartExitCode(), 1, 255),
+                Optional.ofNullable(c.string("identifyLed", null)));
         if (!r.problems().isEmpty()) {
             throw new AgentConfigException("agent configuration", r.problems());
         }
-        return new AgentConfig(dataDir, provisioning, fsRoot, server, mqtt, telemetry, queue, hardware);
+        return new AgentConfig(dataDir, provisioning, fsRoot, server, mqtt, telemetry, queue, hardware, commands);
     }
 
     /**

@@ -43,7 +43,7 @@ import org.slf4j.LoggerFactory;
  * <p>In-flight window: at most {@code maxInFlight} QoS 1 publishes wait for PUBACK; {@link #publish} waits
  * for a slot instead of failing with Paho's 32202 "too many publishes in progress".
  */
-public final class MqttSession implements AutoCloseable {
+public final class MqttSession implements AutoCloseable, MessagePublisher {
 
     /** Called from Paho's callback thread; keep it short. */
     public interface Listener {
@@ -59,6 +59,13 @@ public final class MqttSession implements AutoCloseable {
     }
 
     private static final Logger log = LoggerFactory.getLogger(MqttSession.class);
+
+    /**
+     * Maximum Packet Size announced at CONNECT: twice the largest payload the device accepts (desired
+     * state, 256 KiB). Larger packets are dropped by the broker and never reach the agent's heap; payloads
+     * between their topic's limit and this size are delivered and rejected with a reason by the handlers.
+     */
+    public static final long MAX_INCOMING_PACKET_BYTES = 512L * 1024;
 
     private final SessionSettings settings;
     private final Backoff backoff;
@@ -99,6 +106,7 @@ public final class MqttSession implements AutoCloseable {
         connector.start();
     }
 
+    @Override
     public boolean isConnected() {
         return connected && client.isConnected();
     }
@@ -111,9 +119,29 @@ public final class MqttSession implements AutoCloseable {
      */
     public CompletableFuture<Void> publish(String topic, byte[] payload, int qos, boolean retained)
             throws InterruptedException {
+        return publish(topic, payload, qos, retained, null);
+    }
+
+    /** {@link MessagePublisher}: as {@link #publish(String, byte[], int, boolean)}, with correlation data. */
+    @Override
+    public CompletableFuture<Void> publish(OutgoingMessage m) {
+        try {
+            return publish(m.topic(), m.payload(), m.qos(), m.retained(), m.correlationData());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    private CompletableFuture<Void> publish(String topic, byte[] payload, int qos, boolean retained,
+                                            byte[] correlationData) throws InterruptedException {
         CompletableFuture<Void> done = new CompletableFuture<>();
         window.acquire();
-        MqttMessage message = new MqttMessage(payload, qos, retained, jsonProperties());
+        MqttProperties properties = jsonProperties();
+        if (correlationData != null) {
+            properties.setCorrelationData(correlationData);
+        }
+        MqttMessage message = new MqttMessage(payload, qos, retained, properties);
         while (true) {
             try {
                 client.publish(topic, message, null, new MqttActionListener() {
@@ -214,6 +242,7 @@ public final class MqttSession implements AutoCloseable {
         o.setConnectionTimeout((int) Math.max(1, settings.connectTimeout().toSeconds()));
         o.setAutomaticReconnect(false);
         o.setReceiveMaximum(settings.maxInFlight());
+        o.setMaximumPacketSize(MAX_INCOMING_PACKET_BYTES);
         MqttProperties willProps = jsonProperties();
         willProps.setWillDelayInterval(0L);
         o.setWillMessageProperties(willProps);

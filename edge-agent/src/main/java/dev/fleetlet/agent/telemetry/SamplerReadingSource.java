@@ -1,5 +1,6 @@
 package dev.fleetlet.agent.telemetry;
 
+import dev.fleetlet.drivers.Actuator;
 import dev.fleetlet.drivers.board.Board;
 import dev.fleetlet.drivers.config.BoardConfig;
 import dev.fleetlet.drivers.config.BoardConfigParser;
@@ -8,6 +9,7 @@ import dev.fleetlet.drivers.spi.DriverRegistry;
 import dev.fleetlet.protocol.message.Reading;
 import java.time.Clock;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Consumer;
 
 /**
@@ -33,6 +35,11 @@ public final class SamplerReadingSource implements ReadingSource {
         DriverRegistry registry = DriverRegistry.standard();
         BoardConfig config = new BoardConfigParser(registry).parse(hardwareYaml);
         return new SamplerReadingSource(Board.open(config, registry, clock), clock);
+    }
+
+    /** The board's configured actuators by name (the identify command blinks one of them). */
+    public Map<String, Actuator> actuators() {
+        return board.actuators();
     }
 
     @Override
