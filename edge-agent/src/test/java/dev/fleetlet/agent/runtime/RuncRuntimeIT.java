@@ -3,6 +3,7 @@ package dev.fleetlet.agent.runtime;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.fleetlet.agent.containertest.Exec;
 import dev.fleetlet.agent.containertest.RuncFixture;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -65,6 +66,32 @@ class RuncRuntimeIT {
         assertThat(mask & (1L << 21)).as("CAP_SYS_ADMIN dropped").isZero();
         assertThat(mask & (1L << 0)).as("CAP_CHOWN kept").isNotZero();
         assertThat(fx.stdout("caps")).contains("hostname-denied");
+    }
+
+    @Test
+    void hostNetworkSeesTheHostInterfaces() throws Exception {
+        String hostInterfaces = String.join(" ", new java.util.TreeSet<>(java.util.Arrays.asList(
+                new java.io.File("/sys/class/net").list())));
+        ContainerSpec spec = ContainerSpec.builder("hostnet", rootfs, List.of("sh", "-c", "echo $(ls /sys/class/net)"))
+                .hostNetwork(true).build();
+
+        fx.runtime.start(spec);
+
+        assertThat(fx.runtime.awaitExit("hostnet", Duration.ofSeconds(10))).contains(0);
+        assertThat(fx.stdout("hostnet").strip()).isEqualTo(hostInterfaces);
+    }
+
+    @Test
+    void readOnlyRootStillWritesToItsVolumeAsANonRootUser() throws Exception {
+        ContainerSpec spec = ContainerSpec.builder("ro", rootfs, List.of("sh", "-c",
+                        "id -u; grep CapEff /proc/self/status; touch /etc/x 2>/dev/null || echo root-readonly; echo ok > /data/f && echo volume-writable"))
+                .readOnlyRoot(true).user(1000, 1000).volume("rodata", "/data", false).build();
+        Exec.run("chown", "1000:1000", fx.volumes.ensure("rodata").toString());
+
+        fx.runtime.start(spec);
+
+        assertThat(fx.runtime.awaitExit("ro", Duration.ofSeconds(10))).contains(0);
+        assertThat(fx.stdout("ro")).contains("1000", "root-readonly", "volume-writable").containsPattern("CapEff:\\s+0+\\n");
     }
 
     @Test
