@@ -35,6 +35,7 @@ public class ProblemHandler implements ErrorResponseProcessor<Problem>, Exceptio
     private static final Logger log = LoggerFactory.getLogger(ProblemHandler.class);
 
     @Override
+    @SuppressWarnings("rawtypes")
     public HttpResponse<Problem> handle(HttpRequest request, ApiException exception) {
         return respond(HttpResponse.status(exception.code().status()),
                 Problem.of(exception.code(), exception.getMessage(), exception.errors()));

@@ -43,7 +43,7 @@ public class ApiTokenService {
         Instant now = clock.instant();
         Instant expires = request.expiresInDays() == null ? null : now.plus(Duration.ofDays(request.expiresInDays()));
         jdbc.update("INSERT INTO api_tokens (id, username, name, secret_hash, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)",
-                id, username, request.name(), hasher.hash(secret), now, expires);
+                id, username, request.name(), hasher.hashMachineSecret(secret), now, expires);
         return new CreatedApiToken(new ApiToken(id, username, request.name(), now, expires, null), "fat_" + id + "_" + secret);
     }
 

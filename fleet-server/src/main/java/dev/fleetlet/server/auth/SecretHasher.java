@@ -14,7 +14,11 @@ import javax.crypto.spec.PBEKeySpec;
  * Salted slow hashing of secrets (user passwords, device secrets, token and service-account secrets) with
  * PBKDF2-HMAC-SHA256 from the JDK. The stored form is self-describing,
  * {@code pbkdf2-sha256$<iterations>$<salt base64>$<hash base64>}, so the iteration count
- * ({@code fleetlet.security.pbkdf2-iterations}, default 120000) can change without invalidating old hashes.
+ * can change without invalidating old hashes. Two costs: {@link #hash} for human-chosen passwords
+ * ({@code fleetlet.security.pbkdf2-iterations}, default 120000, ~75 ms here) and {@link #hashMachineSecret} for
+ * machine-generated secrets of at least 32 random characters (device secrets, tokens, service-account secrets;
+ * {@code fleetlet.security.machine-secret-pbkdf2-iterations}, default 10000), where the entropy of the secret,
+ * not the hash cost, is the protection, and where a broker restart makes every device authenticate at once.
  * Verification compares in constant time. Hashing costs tens of milliseconds by design: call it off the
  * event loop and put a {@link VerificationCache} in front of hot paths.
  */
@@ -26,17 +30,39 @@ public class SecretHasher {
     private static final int KEY_BITS = 256;
 
     private final int iterations;
+    private final int machineIterations;
     private final SecureRandom random = new SecureRandom();
 
-    public SecretHasher(@Value("${fleetlet.security.pbkdf2-iterations:120000}") int iterations) {
+    /** Same cost for passwords and machine secrets (tests, tools). */
+    public SecretHasher(int iterations) {
+        this(iterations, iterations);
+    }
+
+    @jakarta.inject.Inject
+    public SecretHasher(@Value("${fleetlet.security.pbkdf2-iterations:120000}") int iterations,
+                        @Value("${fleetlet.security.machine-secret-pbkdf2-iterations:10000}") int machineIterations) {
         if (iterations < 1000) {
             throw new IllegalArgumentException("fleetlet.security.pbkdf2-iterations must be >= 1000, was " + iterations);
         }
+        if (machineIterations < 1000) {
+            throw new IllegalArgumentException("fleetlet.security.machine-secret-pbkdf2-iterations must be >= 1000, was "
+                    + machineIterations);
+        }
         this.iterations = iterations;
+        this.machineIterations = machineIterations;
     }
 
-    /** Hashes {@code secret} with a fresh random salt. */
+    /** Hashes a human-chosen password with a fresh random salt and the full cost. */
     public String hash(String secret) {
+        return hash(secret, iterations);
+    }
+
+    /** Hashes a machine-generated high-entropy secret (at least 32 random characters) with the lower cost. */
+    public String hashMachineSecret(String secret) {
+        return hash(secret, machineIterations);
+    }
+
+    private String hash(String secret, int iterations) {
         byte[] salt = new byte[SALT_BYTES];
         random.nextBytes(salt);
         byte[] dk = derive(secret, salt, iterations);

@@ -38,7 +38,7 @@ public class ServiceAccountService {
         String secret = Secrets.secret();
         try {
             jdbc.update("INSERT INTO service_accounts (name, description, secret_hash, created_at, created_by) VALUES (?, ?, ?, ?, ?)",
-                    request.name(), request.description(), hasher.hash(secret), clock.instant(), by);
+                    request.name(), request.description(), hasher.hashMachineSecret(secret), clock.instant(), by);
         } catch (DuplicateKeyException e) {
             throw new ApiException(ErrorCode.CONFLICT, "service account '" + request.name() + "' exists");
         }

@@ -119,7 +119,7 @@ public class EnrollmentService {
         Optional<String> stored = devices.credentials(device.id()).map(DeviceCredentials::secretHash);
         if (stored.isEmpty() || !hasher.verify(request.deviceSecret(), stored.get())) {
             jdbc.tx(c -> {
-                devices.replaceCredentials(device.id(), hasher.hash(request.deviceSecret()), hw, clock.instant());
+                devices.replaceCredentials(device.id(), hasher.hashMachineSecret(request.deviceSecret()), hw, clock.instant());
                 events.publish(EventTypes.REENROLLED, device.id(), Map.of("tokenId", token.id()));
                 return null;
             });
@@ -131,7 +131,7 @@ public class EnrollmentService {
     }
 
     private EnrollmentResponse create(ProvisioningToken token, EnrollmentRequest request, DeviceHardware hw) {
-        String secretHash = hasher.hash(request.deviceSecret());
+        String secretHash = hasher.hashMachineSecret(request.deviceSecret());
         String id = newDeviceId();
         try {
             jdbc.tx(c -> {
@@ -159,7 +159,7 @@ public class EnrollmentService {
     private EnrollmentResponse queue(ProvisioningToken token, EnrollmentRequest request, DeviceHardware hw) {
         Optional<PendingEnrollment> existing = pending.bySerial(request.serial());
         Instant now = clock.instant();
-        String hash = hasher.hash(request.deviceSecret());
+        String hash = hasher.hashMachineSecret(request.deviceSecret());
         if (existing.isEmpty()) {
             String id = Secrets.id(12);
             try {

@@ -54,7 +54,7 @@ public class ProvisioningTokenService {
         Instant expires = request.expiresInHours() == null ? null : now.plus(Duration.ofHours(request.expiresInHours()));
         jdbc.update("INSERT INTO provisioning_tokens (id, fleet, description, secret_hash, created_at, created_by, expires_at, "
                         + "max_uses, uses) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0)", id, request.fleet(), request.description(),
-                hasher.hash(secret), now, by, expires, request.maxUses());
+                hasher.hashMachineSecret(secret), now, by, expires, request.maxUses());
         log.info("provisioning token created tokenId={} fleet={} by={} expiresAt={} maxUses={}", id, request.fleet(), by,
                 expires, request.maxUses());
         return new CreatedToken(find(id).orElseThrow(), "flt_" + id + "_" + secret);

@@ -40,6 +40,7 @@ public final class FleetTestServer implements AutoCloseable {
         props.put("fleetlet.mqtt.enabled", "false");
         props.put("fleetlet.mqtt.public-uri", "tcp://fleet.test:1883");
         props.put("fleetlet.security.pbkdf2-iterations", 1000);
+        props.put("fleetlet.security.machine-secret-pbkdf2-iterations", 1000);
         props.put("fleetlet.admin.initial-password", ADMIN_PASSWORD);
         props.putAll(extra);
         return new FleetTestServer(ApplicationContext.run(EmbeddedServer.class, props));
