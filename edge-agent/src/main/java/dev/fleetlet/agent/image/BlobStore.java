@@ -112,6 +112,25 @@ public final class BlobStore {
         }
     }
 
+    /**
+     * Deletes partial downloads last written before {@code cutoff} (pulls abandoned for good) and
+     * returns the bytes freed. Recent partials stay so that a retried pull can resume them.
+     */
+    public long deletePartialsOlderThan(java.time.Instant cutoff) {
+        long freed = 0;
+        try (Stream<Path> files = Files.list(ingest)) {
+            for (Path p : (Iterable<Path>) files::iterator) {
+                if (Files.getLastModifiedTime(p).toInstant().isBefore(cutoff)) {
+                    freed += Files.size(p);
+                    Files.delete(p);
+                }
+            }
+        } catch (IOException e) {
+            throw new ImageException(ImageError.STORE_IO, "cannot clean " + ingest + ": " + e.getMessage(), e);
+        }
+        return freed;
+    }
+
     /** Stores bytes already in memory (a manifest) under their digest. */
     public Digest putBytes(byte[] content) {
         Digest digest = Digest.sha256Of(content);
@@ -182,6 +201,7 @@ public final class BlobStore {
         }
         RegistryClient.BlobResponse response = source.open(have);
         long received = 0;
+        boolean tooLarge = false;
         try (InputStream in = response.body();
              FileChannel out = FileChannel.open(partial, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
             if (response.startOffset() != have) {
@@ -194,10 +214,8 @@ public final class BlobStore {
             int n;
             while ((n = in.read(buf)) >= 0) {
                 if (have + received + n > descriptor.size()) {
-                    out.close();
-                    Files.deleteIfExists(partial);
-                    throw new ImageException(ImageError.SIZE_MISMATCH, "blob " + descriptor.digest()
-                            + " is larger than its descriptor size " + descriptor.size());
+                    tooLarge = true;
+                    break;
                 }
                 md.update(buf, 0, n);
                 out.write(ByteBuffer.wrap(buf, 0, n));
@@ -207,6 +225,11 @@ public final class BlobStore {
             out.force(true);
         } catch (IOException e) {
             throw new IOException(e.getMessage() + " (after " + received + " bytes this attempt)", e);
+        }
+        if (tooLarge) {
+            Files.deleteIfExists(partial);
+            throw new ImageException(ImageError.SIZE_MISMATCH, "blob " + descriptor.digest()
+                    + " is larger than its descriptor size " + descriptor.size());
         }
         if (have + received < descriptor.size()) {
             throw new IOException("blob " + descriptor.digest().shortHex() + " ended at " + (have + received)

@@ -13,7 +13,7 @@ import org.slf4j.LoggerFactory;
 public final class ImageGarbageCollector {
     private static final Logger log = LoggerFactory.getLogger(ImageGarbageCollector.class);
 
-    /** What a collection removed. */
+    /** What a collection removed; {@code freedBytes} counts blobs and abandoned partial downloads. */
     public record GcReport(List<String> removedImages, int removedBlobs, long freedBytes, int removedLayerDirs) {
     }
 
@@ -21,12 +21,18 @@ public final class ImageGarbageCollector {
     private final BlobStore blobs;
     private final LayerCache layers;
     private final ImageStoreLock lock;
+    private final java.time.Clock clock;
+    private final java.time.Duration partialMaxAge;
 
-    public ImageGarbageCollector(ImageRecordStore records, BlobStore blobs, LayerCache layers, ImageStoreLock lock) {
+    /** @param partialMaxAge partial downloads untouched for this long are deleted (e.g. 24 h) */
+    public ImageGarbageCollector(ImageRecordStore records, BlobStore blobs, LayerCache layers, ImageStoreLock lock,
+                                 java.time.Clock clock, java.time.Duration partialMaxAge) {
         this.records = records;
         this.blobs = blobs;
         this.layers = layers;
         this.lock = lock;
+        this.clock = clock;
+        this.partialMaxAge = partialMaxAge;
     }
 
     /**
@@ -59,6 +65,7 @@ public final class ImageGarbageCollector {
                 removedBlobs++;
             }
         }
+        freed += blobs.deletePartialsOlderThan(clock.instant().minus(partialMaxAge));
         int removedDirs = layers.retainOnly(keep);
         log.info("image gc removedImages={} removedBlobs={} freedBytes={} removedLayerDirs={}",
                 removedImages.size(), removedBlobs, freed, removedDirs);

@@ -75,7 +75,7 @@ public final class LayerUnpacker {
         int b2 = raw.read();
         raw.reset();
         if (b1 == 0x1f && b2 == 0x8b) {
-            return new GzipCompressorInputStream(raw, true);
+            return GzipCompressorInputStream.builder().setInputStream(raw).setDecompressConcatenated(true).get();
         }
         if (b1 == 0x28 && b2 == 0xb5) {
             throw new ImageException(ImageError.UNSUPPORTED_MEDIA_TYPE, "zstd-compressed layers are not supported");

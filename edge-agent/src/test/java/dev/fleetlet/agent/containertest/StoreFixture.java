@@ -42,7 +42,7 @@ public final class StoreFixture {
         this.registry = RegistryClient.create(creds, json, new RegistryClient.Config(plainHosts, Duration.ofSeconds(30), Duration.ofSeconds(1)));
         this.puller = new ImagePuller(registry, blobs, records, guard == null ? DiskSpaceGuard.forStore(root) : guard,
                 new ManifestParser(json), board, Clock.systemUTC(), lock);
-        this.gc = new ImageGarbageCollector(records, blobs, layers, lock);
+        this.gc = new ImageGarbageCollector(records, blobs, layers, lock, Clock.systemUTC(), Duration.ofHours(24));
         this.rootfs = new RootfsAssembler(blobs, layers, unpacker, new OverlaySupport(Path.of("/proc/filesystems"), root));
     }
 
