@@ -13,7 +13,10 @@ import java.util.Objects;
  * @param queueCapacity       batches waiting for the writer ({@code queue-capacity}, default 20000); when
  *                            full, new batches are refused with QUEUE_FULL (the device retries)
  * @param flushInterval       the writer waits at most this long to fill a transaction ({@code flush-interval},
- *                            default 100ms)
+ *                            default 20ms). Kept short on purpose: the broker handles a client's publishes
+ *                            in order, so while one batch waits for its commit the device's next batches
+ *                            wait too, and a device's throughput is one batch per (linger + commit). Under
+ *                            load the queue fills during the previous flush anyway
  * @param flushReadings       a transaction is written as soon as it holds this many readings
  *                            ({@code flush-readings}, default 5000)
  * @param retentionChunk      rows deleted per statement by the retention job ({@code retention-chunk},

@@ -36,7 +36,7 @@ class TelemetryIngestTest {
 
     @BeforeAll
     static void start() {
-        // the production flush interval: a PUBACK sent before the commit would be caught below
+        // a long flush interval: a PUBACK sent before the commit would be caught below
         server = TestServer.start(dataDir, Map.of("fleetlet.telemetry.flush-interval", "100ms"));
         for (String d : List.of("dev-ack", "dev-dup", "dev-bad", "dev-good", "dev-late")) {
             server.directory().addDevice(d, "pw-" + d);
