@@ -16,7 +16,8 @@ import org.slf4j.LoggerFactory;
  * Raises device events: numbers, encodes and publishes them (QoS 1, not retained). An event that cannot
  * be sent now (session down, publish failed) waits in a buffer of at most {@value #MAX_PENDING} events
  * (the oldest is dropped and counted when it is full) and is re-sent by {@link #flush()}, which the
- * wiring calls after every connect. A re-sent event is byte-identical, as receivers expect.
+ * wiring calls after every connect. An event the broker refuses while the session is up (PUBACK 0x99)
+ * is logged and dropped, never re-sent (docs/protocol.md, Rejected payloads). A re-sent event is byte-identical, as receivers expect.
  * Messages longer than the protocol's 1,024 characters are shortened.
  */
 public final class EventPublisher {
@@ -96,6 +97,11 @@ public final class EventPublisher {
     }
 
     private void requeue(byte[] payload, Throwable error) {
+        if (publisher.isConnected()) {
+            // refused while connected (e.g. PUBACK 0x99): sending it again would be refused again
+            log.warn("event refused by the broker, dropped error={}", error.toString());
+            return;
+        }
         log.debug("event not acknowledged, kept for the next connect error={}", error.toString());
         synchronized (pending) {
             if (pending.size() < MAX_PENDING) {

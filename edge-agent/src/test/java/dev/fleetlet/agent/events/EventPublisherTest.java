@@ -76,6 +76,20 @@ class EventPublisherTest {
     }
 
     @Test
+    void dropsAnEventTheBrokerRefusesWhileConnectedInsteadOfResendingIt() {
+        // given
+        EventPublisher events = new EventPublisher(DEVICE, publisher, CODEC, new EventSequence(dir.resolve("seq")), clock);
+        publisher.refuse(true);
+        // when
+        events.raise(DeviceEvent.Type.AGENT_STARTED, null, null, "refused");
+        publisher.refuse(false);
+        events.flush();
+        // then
+        assertThat(events.pendingCount()).isZero();
+        assertThat(publisher.sent()).isEmpty();
+    }
+
+    @Test
     void shortensAMessageOverTheProtocolLimit() {
         // given
         EventPublisher events = new EventPublisher(DEVICE, publisher, CODEC, new EventSequence(dir.resolve("seq")), clock);

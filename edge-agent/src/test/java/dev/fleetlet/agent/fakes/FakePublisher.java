@@ -13,6 +13,12 @@ public final class FakePublisher implements MessagePublisher {
 
     private final List<OutgoingMessage> sent = new CopyOnWriteArrayList<>();
     private volatile boolean connected = true;
+    private volatile boolean refuse;
+
+    /** While set, every publish fails although connected, like a PUBACK 0x99 from the broker. */
+    public void refuse(boolean r) {
+        refuse = r;
+    }
 
     public void connected(boolean c) {
         connected = c;
@@ -22,6 +28,9 @@ public final class FakePublisher implements MessagePublisher {
     public CompletableFuture<Void> publish(OutgoingMessage message) {
         if (!connected) {
             return CompletableFuture.failedFuture(new IllegalStateException("not connected"));
+        }
+        if (refuse) {
+            return CompletableFuture.failedFuture(new IllegalStateException("0x99 payload format invalid"));
         }
         sent.add(message);
         return CompletableFuture.completedFuture(null);
