@@ -55,7 +55,7 @@ public class InitialAdmin {
             password = Secrets.secret();
             Path file = dataDir.resolve("initial-admin-password");
             writePrivate(file, password + "\n");
-            log.info("initial admin created username={} passwordFile={}", username, file.toAbsolutePath());
+            log.info("initial admin created username={} passwordFile={}", username, file.toAbsolutePath().normalize());
         } else {
             log.info("initial admin created username={} passwordSource=fleetlet.admin.initial-password", username);
         }

@@ -1,5 +1,6 @@
 package dev.fleetlet.server.device;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import io.micronaut.serde.annotation.Serdeable;
 import java.time.Instant;
 import java.util.Map;
@@ -22,6 +23,7 @@ import java.util.TreeMap;
  * @param decommissionedAt when it was decommissioned, or null
  */
 @Serdeable
+@JsonInclude(JsonInclude.Include.NON_NULL)
 public record Device(String id, String serial, String name, String fleet, DeviceStatus status, Map<String, String> labels,
                      DeviceHardware hardware, Instant lastSeen, String offlineReason, Instant enrolledAt,
                      Instant updatedAt, Instant decommissionedAt) {

@@ -1,11 +1,13 @@
 package dev.fleetlet.server.device;
 
 import dev.fleetlet.protocol.message.HardwareFacts;
+import com.fasterxml.jackson.annotation.JsonInclude;
 import io.micronaut.serde.annotation.Serdeable;
 import java.util.List;
 
 /** Hardware facts of a device as last reported at enrollment or in a birth message; fields may be null. */
 @Serdeable
+@JsonInclude(JsonInclude.Include.NON_NULL)
 public record DeviceHardware(String model, String arch, String variant, Long memoryMb, String kernel, String os,
                              String agentVersion, List<String> capabilities) {
 

@@ -3,7 +3,20 @@ package dev.fleetlet.server.db;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.fleetlet.server.api.ApiException;
+import dev.fleetlet.server.api.ErrorCode;
 import dev.fleetlet.server.api.Page;
+import dev.fleetlet.server.auth.ApiTokenService;
+import dev.fleetlet.server.auth.CreateApiTokenRequest;
+import dev.fleetlet.server.auth.CreateServiceAccountRequest;
+import dev.fleetlet.server.auth.CreateUserRequest;
+import dev.fleetlet.server.auth.CreatedApiToken;
+import dev.fleetlet.server.auth.CreatedServiceAccount;
+import dev.fleetlet.server.auth.Role;
+import dev.fleetlet.server.auth.ServiceAccount;
+import dev.fleetlet.server.auth.ServiceAccountService;
+import dev.fleetlet.server.auth.User;
+import dev.fleetlet.server.auth.UserService;
 import dev.fleetlet.server.auth.SecretHasher;
 import dev.fleetlet.server.device.Device;
 import dev.fleetlet.server.device.DeviceHardware;
@@ -12,9 +25,13 @@ import dev.fleetlet.server.device.Lifecycle;
 import dev.fleetlet.server.device.NewDevice;
 import dev.fleetlet.server.device.internal.JdbcDeviceRepository;
 import dev.fleetlet.server.device.selector.Selector;
+import dev.fleetlet.server.enrollment.AllowlistRequest;
+import dev.fleetlet.server.enrollment.AllowlistService;
 import dev.fleetlet.server.enrollment.CreateTokenRequest;
+import dev.fleetlet.server.enrollment.PendingEnrollment;
 import dev.fleetlet.server.enrollment.ProvisioningToken;
 import dev.fleetlet.server.enrollment.ProvisioningTokenService;
+import dev.fleetlet.server.enrollment.internal.PendingStore;
 import dev.fleetlet.server.events.DeviceEventStore;
 import dev.fleetlet.server.events.FleetEvent;
 import java.time.Clock;
@@ -47,7 +64,8 @@ public abstract class RepositoryContract {
     void migrateAndClean() {
         Flyway.configure().dataSource(dataSource()).locations("classpath:db/migration").load().migrate();
         jdbc = new Jdbc(dataSource());
-        for (String table : List.of("device_labels", "device_events", "devices", "provisioning_tokens")) {
+        for (String table : List.of("device_labels", "device_events", "devices", "provisioning_tokens", "api_tokens", "users",
+                "service_accounts", "enrollment_allowlist", "pending_enrollments")) {
             jdbc.update("DELETE FROM " + table);
         }
         devices = new JdbcDeviceRepository(jdbc);
@@ -194,5 +212,58 @@ public abstract class RepositoryContract {
             return null;
         })).isInstanceOf(DuplicateKeyException.class);
         assertThat(devices.find("dev-a")).isEmpty();
+    }
+
+    @Test
+    void storesUsersApiTokensAndServiceAccountsWithHashedSecrets() {
+        Clock clock = Clock.fixed(T0, ZoneOffset.UTC);
+        SecretHasher hasher = new SecretHasher(1000);
+        UserService users = new UserService(jdbc, hasher, clock);
+        users.create(new CreateUserRequest("olga", "olga-password-1", Role.OPERATOR));
+        assertThatThrownBy(() -> users.create(new CreateUserRequest("olga", "other-password-1", Role.VIEWER)))
+                .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.CONFLICT));
+        assertThat(users.authenticate("olga", "olga-password-1")).map(User::role).contains(Role.OPERATOR);
+        assertThat(users.authenticate("olga", "wrong-password")).isEmpty();
+        assertThat(jdbc.query("SELECT password_hash FROM users", rs -> rs.getString(1)).get(0)).doesNotContain("olga-password-1");
+
+        ApiTokenService tokens = new ApiTokenService(jdbc, hasher, users, clock);
+        CreatedApiToken created = tokens.create("olga", new CreateApiTokenRequest("ci", 1));
+        assertThat(tokens.authenticate(created.secret())).map(User::username).contains("olga");
+        assertThat(new ApiTokenService(jdbc, hasher, users, Clock.fixed(T0.plus(1, ChronoUnit.DAYS), ZoneOffset.UTC))
+                .authenticate(created.secret())).as("expired after one day").isEmpty();
+        tokens.revoke(created.token().id(), "olga", false);
+        assertThat(tokens.authenticate(created.secret())).isEmpty();
+
+        ServiceAccountService accounts = new ServiceAccountService(jdbc, hasher, clock);
+        CreatedServiceAccount svc = accounts.create(new CreateServiceAccountRequest("svc-telegraf", "metrics"), "olga");
+        assertThat(accounts.authenticate("svc-telegraf", svc.secret())).isTrue();
+        assertThat(accounts.list(0, 10).items()).extracting(ServiceAccount::name).containsExactly("svc-telegraf");
+        accounts.delete("svc-telegraf", "olga");
+        assertThat(accounts.authenticate("svc-telegraf", svc.secret())).isFalse();
+    }
+
+    @Test
+    void storesTheAllowlistAndPendingEnrollments() {
+        Clock clock = Clock.fixed(T0, ZoneOffset.UTC);
+        AllowlistService allowlist = new AllowlistService(jdbc, clock);
+        allowlist.add(new AllowlistRequest(List.of("SER-1", "SER-2", "SER-1"), "batch"));
+        assertThat(allowlist.contains("SER-2")).isTrue();
+        assertThat(allowlist.list(0, 10).total()).isEqualTo(2);
+        allowlist.remove("SER-2");
+        assertThat(allowlist.contains("SER-2")).isFalse();
+
+        PendingStore pending = new PendingStore(jdbc);
+        DeviceHardware hw = new DeviceHardware("Pi Zero 2 W", "arm64", null, 512L, "6.6", "Debian 12", "0.1.0", List.of("gpio"));
+        pending.insert("p1", "SER-9", "tok", "lab", "hash-1", hw, T0);
+        pending.refresh("p1", "tok2", "hash-2", hw, T0.plusSeconds(60));
+        PendingEnrollment p = pending.bySerial("SER-9").orElseThrow();
+        assertThat(p.hardware()).isEqualTo(hw);
+        assertThat(p.tokenId()).isEqualTo("tok2");
+        assertThat(p.lastSeenAt()).isEqualTo(T0.plusSeconds(60));
+        assertThat(pending.secretHash("p1")).contains("hash-2");
+        assertThat(pending.list(PendingEnrollment.State.PENDING, 0, 10).total()).isEqualTo(1);
+        assertThat(pending.decide("p1", PendingEnrollment.State.APPROVED, "olga", "dev-x", T0)).isTrue();
+        assertThat(pending.decide("p1", PendingEnrollment.State.REJECTED, "olga", null, T0)).isFalse();
+        assertThat(pending.byId("p1").orElseThrow().deviceId()).isEqualTo("dev-x");
     }
 }

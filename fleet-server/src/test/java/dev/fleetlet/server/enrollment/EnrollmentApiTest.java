@@ -66,6 +66,7 @@ class EnrollmentApiTest {
         assertThat(device.get("fleet").asText()).isEqualTo("lab");
         assertThat(device.get("hardware").get("arch").asText()).isEqualTo("arm64");
         assertThat(device.get("status").asText()).isEqualTo("OFFLINE");
+        assertThat(device.get("labels").isObject()).as("labels present even when empty").isTrue();
         assertThat(canConnect(id, SECRET_A)).isTrue();
         assertThat(canConnect(id, SECRET_B)).isFalse();
     }
