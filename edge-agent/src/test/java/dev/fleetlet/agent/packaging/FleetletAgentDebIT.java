@@ -40,7 +40,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class FleetletAgentDebIT {
 
-    private static final List<String> ROOTFS_PACKAGES = List.of("openjdk-17-jre-headless", "runc", "systemd");
+    static final List<String> ROOTFS_PACKAGES = List.of("openjdk-17-jre-headless", "runc", "systemd");
     private static final String UNIT = "/lib/systemd/system/fleetlet-agent.service";
     private static final String WANTS_LINK = "/etc/systemd/system/multi-user.target.wants/fleetlet-agent.service";
     private static final Duration STEP = Duration.ofMinutes(3);
@@ -238,7 +238,7 @@ class FleetletAgentDebIT {
         return Path.of(FleetletAgentDebIT.class.getProtectionDomain().getCodeSource().getLocation().toURI()).getParent();
     }
 
-    private static Path newestDeb(Path buildDir) throws IOException {
+    static Path newestDeb(Path buildDir) throws IOException {
         Optional<Path> newest;
         try (Stream<Path> files = Files.list(buildDir)) {
             newest = files.filter(p -> p.getFileName().toString().matches("fleetlet-agent_.+_all\\.deb"))
