@@ -134,6 +134,16 @@ class TelemetryQueryApiTest {
     }
 
     @Test
+    void exposesBrokerHealthAndIngestMetrics() {
+        String health = api.retrieve(HttpRequest.GET("/health/readiness").basicAuth("admin", "admin-test-password"));
+        assertThat(health).contains("mqtt-broker").contains("UP");
+        String metrics = api.retrieve(HttpRequest.GET("/prometheus").basicAuth("admin", "admin-test-password"));
+        assertThat(metrics).contains("fleetlet_telemetry_readings_stored_total", "fleetlet_mqtt_messages_in_total",
+                "fleetlet_mqtt_clients_connected", "fleetlet_telemetry_queue_depth", "fleetlet_telemetry_commit_lag_seconds",
+                "fleetlet_telemetry_db_flush_seconds", "fleetlet_telemetry_ingest_lag_seconds");
+    }
+
+    @Test
     void requiresAuthentication() {
         assertThatThrownBy(() -> api.exchange(HttpRequest.GET("/api/v1/devices/dev-q/telemetry"), String.class))
                 .isInstanceOfSatisfying(HttpClientResponseException.class,
