@@ -125,4 +125,22 @@ class BrokerSecurityTest {
         await().atMost(Duration.ofSeconds(5)).until(() -> server.presence().calls.contains(
                 new RecordingPresenceListener.Call("dev-presence", "offline", null, "disconnect")));
     }
+
+    @Test
+    void doesNotReportATakenOverSessionAsOffline() throws Exception {
+        server.directory().addDevice("dev-takeover", "secret-t");
+        MqttAsyncClient first = Mqtt.connect(server.mqttUri(), "dev-takeover", "dev-takeover", "secret-t");
+        // when the same device connects again (e.g. after a half-open connection)
+        MqttAsyncClient second = Mqtt.connect(server.mqttUri(), "dev-takeover", "dev-takeover", "secret-t");
+        await().atMost(Duration.ofSeconds(5)).until(() -> !first.isConnected());
+        await().atMost(Duration.ofSeconds(5)).until(() -> server.presence().calls.stream()
+                .filter(c -> c.deviceId().equals("dev-takeover") && c.what().equals("connected")).count() == 2);
+        // then it was never reported offline, until the live connection really ends
+        assertThat(server.presence().calls).noneMatch(c -> c.deviceId().equals("dev-takeover") && c.what().equals("offline"));
+        second.disconnect().waitForCompletion(5_000);
+        await().atMost(Duration.ofSeconds(5)).until(() -> server.presence().calls.contains(
+                new RecordingPresenceListener.Call("dev-takeover", "offline", null, "disconnect")));
+        first.close(true);
+        second.close();
+    }
 }

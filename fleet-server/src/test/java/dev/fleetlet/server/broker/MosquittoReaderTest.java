@@ -98,6 +98,26 @@ class MosquittoReaderTest {
         }
     }
 
+    private static int mosquittoPub311(String topic, String payload) throws Exception {
+        Process p = new ProcessBuilder(MOSQUITTO_SUB.resolveSibling("mosquitto_pub").toString(), "-h", "127.0.0.1",
+                "-p", String.valueOf(server.mqttPort), "-V", "mqttv311", "-i", "dev-m", "-u", "dev-m", "-P", "pw-m",
+                "-q", "1", "-t", topic, "-m", payload).redirectErrorStream(true).start();
+        p.getInputStream().readAllBytes();
+        assertThat(p.waitFor(15, TimeUnit.SECONDS)).isTrue();
+        return p.exitValue();
+    }
+
+    @Test
+    void anMqtt311DeviceIsAcknowledgedForValidTelemetryAndDisconnectedForARefusedPublish() throws Exception {
+        // MQTT 3.1.1 has no PUBACK reason codes: the broker answers a refused QoS 1 publish by disconnecting
+        String valid = new String(Mqtt.encode(Mqtt.batch("dev-m", "v311-stream", 1, 1, Instant.now())), StandardCharsets.UTF_8);
+        assertThat(mosquittoPub311(Topics.telemetry("dev-m"), valid)).isZero();
+        assertThat(Db.count(server.context, "SELECT COUNT(*) FROM telemetry_batch WHERE stream = 'v311-stream'")).isEqualTo(1);
+        assertThat(mosquittoPub311(Topics.telemetry("dev-m"), "{not json")).isNotZero();
+        assertThat(mosquittoPub311(Topics.telemetry("other-device"), valid)).isNotZero();
+        assertThat(Db.count(server.context, "SELECT COUNT(*) FROM telemetry_batch WHERE stream = 'v311-stream'")).isEqualTo(1);
+    }
+
     @Test
     void aServiceAccountWithTheWrongPasswordIsRefused() throws Exception {
         Process sub = mosquittoSub("wrong");

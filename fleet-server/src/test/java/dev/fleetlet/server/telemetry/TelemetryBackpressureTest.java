@@ -79,4 +79,23 @@ class TelemetryBackpressureTest {
             pool.shutdown();
         }
     }
+
+    @Test
+    void answersASlowCommitWithAFailureAndStoresTheRetryOnce() throws Exception {
+        // given an ingest timeout far shorter than a commit
+        try (TestServer server = TestServer.start(dataDir, Map.of("fleetlet.mqtt.ingest-timeout", "1ms",
+                "fleetlet.telemetry.flush-interval", "200ms"))) {
+            server.directory().addDevice("dev-slow", "pw");
+            MqttAsyncClient c = Mqtt.connect(server.mqttUri(), "dev-slow", "dev-slow", "pw");
+            byte[] batch = Mqtt.encode(Mqtt.batch("dev-slow", "slow-stream", 1, 2, Instant.now()));
+            // when the commit does not make it in time, the device is told so
+            assertThat(Mqtt.publish(c, Topics.telemetry("dev-slow"), batch)).isEqualTo(0x83);
+            // then the batch may still be stored, and the device's retry is acknowledged without a second copy
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).until(() ->
+                    Db.count(server.context, "SELECT COUNT(*) FROM telemetry_batch WHERE device_id = 'dev-slow'") == 1);
+            assertThat(Mqtt.publish(c, Topics.telemetry("dev-slow"), batch)).isLessThan(0x80);
+            assertThat(Db.count(server.context, "SELECT COUNT(*) FROM telemetry_reading WHERE device_id = 'dev-slow'")).isEqualTo(2);
+            Mqtt.closeQuietly(c);
+        }
+    }
 }
