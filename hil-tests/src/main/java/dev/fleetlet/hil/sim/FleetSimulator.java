@@ -173,6 +173,17 @@ public final class FleetSimulator implements AutoCloseable {
         return seqs;
     }
 
+    /** Telemetry batches acknowledged per device so far, by device id. */
+    public java.util.Map<String, Long> ackedBatchesByDevice() {
+        java.util.Map<String, Long> acked = new java.util.HashMap<>();
+        synchronized (devices) {
+            for (SimulatedDevice d : devices) {
+                acked.put(d.deviceId(), d.ackedBatches());
+            }
+        }
+        return acked;
+    }
+
     /** Errors that stopped devices from starting (e.g. enrollment refused), oldest first. */
     public List<Throwable> startErrors() {
         synchronized (enrollErrors) {

@@ -22,6 +22,7 @@ public final class SimulatorCounters {
     private final LongAdder pubAcks = new LongAdder();
     private final LongAdder readingsAcked = new LongAdder();
     private final LongAdder publishFailures = new LongAdder();
+    private final LongAdder batchFailures = new LongAdder();
     private final LongAdder skippedTicks = new LongAdder();
     private final LongAdder commandsAnswered = new LongAdder();
     private final LongAdder desiredStatesAcknowledged = new LongAdder();
@@ -71,6 +72,12 @@ public final class SimulatorCounters {
         readingsAcked.add(readings);
     }
 
+    /** A telemetry batch was refused or failed (also counted as a publish failure). */
+    public void onBatchFailed() {
+        batchFailures.increment();
+        publishFailures.increment();
+    }
+
     public void onPublishFailure() {
         publishFailures.increment();
     }
@@ -91,7 +98,7 @@ public final class SimulatorCounters {
     public Snapshot snapshot() {
         return new Snapshot(enrolled.sum(), enrollPending.sum(), enrollFailures.sum(), connected.get(), connects.sum(),
                 disconnects.sum(), reconnectsScheduled.sum(), batchesSent.sum(), readingsSent.sum(), pubAcks.sum(),
-                readingsAcked.sum(), publishFailures.sum(), skippedTicks.sum(), commandsAnswered.sum(),
+                readingsAcked.sum(), publishFailures.sum(), batchFailures.sum(), skippedTicks.sum(), commandsAnswered.sum(),
                 desiredStatesAcknowledged.sum());
     }
 
@@ -110,13 +117,20 @@ public final class SimulatorCounters {
      * @param pubAcks           telemetry batches acknowledged by the broker (PUBACK success)
      * @param readingsAcked     readings in acknowledged batches
      * @param publishFailures   publishes (any topic) that failed or were refused by the broker
+     * @param batchFailures     telemetry batches among them
      * @param skippedTicks      telemetry ticks skipped because the device was not connected
      * @param commandsAnswered  command requests answered
      * @param desiredStatesAcknowledged desired states answered with a reported state
      */
     public record Snapshot(long enrolled, long enrollPending, long enrollFailures, long connected, long connects,
                            long disconnects, long reconnectsScheduled, long batchesSent, long readingsSent,
-                           long pubAcks, long readingsAcked, long publishFailures, long skippedTicks,
+                           long pubAcks, long readingsAcked, long publishFailures, long batchFailures,
+                           long skippedTicks,
                            long commandsAnswered, long desiredStatesAcknowledged) {
+
+        /** Telemetry batches handed to the client and neither acknowledged nor failed yet. */
+        public long batchesInFlight() {
+            return batchesSent - pubAcks - batchFailures;
+        }
     }
 }

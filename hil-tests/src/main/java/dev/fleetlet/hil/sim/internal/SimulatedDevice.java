@@ -9,6 +9,7 @@ import com.hivemq.client.mqtt.lifecycle.MqttClientDisconnectedContext;
 import com.hivemq.client.mqtt.lifecycle.MqttDisconnectSource;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5AsyncClient;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5Client;
+import com.hivemq.client.mqtt.mqtt5.exceptions.Mqtt5PubAckException;
 import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5Publish;
 import dev.fleetlet.hil.sim.SimulatorConfig;
 import dev.fleetlet.hil.sim.SimulatorCounters;
@@ -56,6 +57,8 @@ import org.slf4j.LoggerFactory;
 public final class SimulatedDevice {
 
     private static final Logger log = LoggerFactory.getLogger(SimulatedDevice.class);
+    /** The first few batch failures of the process are logged with their cause; the rest are only counted. */
+    private static final AtomicInteger LOGGED_BATCH_FAILURES = new AtomicInteger();
 
     private final int index;
     private final DeviceCredentials credentials;
@@ -71,6 +74,7 @@ public final class SimulatedDevice {
     private final String bootId = UUID.randomUUID().toString();
     private final Instant bootedAt;
     private final AtomicLong seq = new AtomicLong();
+    private final AtomicLong ackedBatches = new AtomicLong();
     private final AtomicLong lastGeneration = new AtomicLong();
     private final AtomicBoolean connected = new AtomicBoolean();
     private final AtomicBoolean firstAttemptDone = new AtomicBoolean();
@@ -111,6 +115,11 @@ public final class SimulatedDevice {
     /** Highest telemetry sequence number handed to the client so far. */
     public long lastSeq() {
         return seq.get();
+    }
+
+    /** Telemetry batches the broker acknowledged so far. */
+    public long ackedBatches() {
+        return ackedBatches.get();
     }
 
     /**
@@ -163,8 +172,13 @@ public final class SimulatedDevice {
                 .payload(encodeTelemetry(batch)).send()
                 .whenComplete((result, error) -> {
                     if (error != null || result.getError().isPresent()) {
-                        counters.onPublishFailure();
+                        counters.onBatchFailed();
+                        if (LOGGED_BATCH_FAILURES.incrementAndGet() <= 5) {
+                            log.warn("telemetry batch failed deviceId={} error={}", credentials.deviceId(),
+                                    describe(error != null ? error : result.getError().get()));
+                        }
                     } else {
+                        ackedBatches.incrementAndGet();
                         counters.onBatchAcked(count);
                     }
                 });
@@ -313,6 +327,17 @@ public final class SimulatedDevice {
                                 result.getError().get().toString());
                     }
                 });
+    }
+
+    /** An error with the PUBACK's reason code and reason string when the broker refused the publish. */
+    private static String describe(Throwable error) {
+        Throwable e = error instanceof java.util.concurrent.CompletionException && error.getCause() != null
+                ? error.getCause() : error;
+        if (e instanceof Mqtt5PubAckException refused) {
+            return "PUBACK " + refused.getMqttMessage().getReasonCode() + " "
+                    + refused.getMqttMessage().getReasonString().map(Object::toString).orElse("");
+        }
+        return e.toString();
     }
 
     private byte[] encodeTelemetry(TelemetryBatch batch) {
