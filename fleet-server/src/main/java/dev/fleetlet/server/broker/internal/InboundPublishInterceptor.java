@@ -132,25 +132,23 @@ final class InboundPublishInterceptor implements PublishInboundInterceptor {
                     "deviceId: '" + batch.deviceId() + "' does not match the topic's device " + deviceId);
             return;
         }
-        Async<PublishInboundOutput> async = output.async(ingestTimeout, TimeoutFallback.FAILURE,
-                AckReasonCode.IMPLEMENTATION_SPECIFIC_ERROR, "telemetry not stored within " + ingestTimeout.toMillis() + " ms");
         CompletableFuture<TelemetrySink.Outcome> outcome;
         try {
             outcome = telemetry.ingest(batch, now);
         } catch (RuntimeException e) {
             outcome = CompletableFuture.failedFuture(e);
         }
-        outcome.whenComplete((result, error) -> {
+        if (outcome.isDone()) {
+            // Duplicates and immediate refusals are answered at once: no async hold, no timeout race.
+            applyOutcome(output, deviceId, outcome);
+            return;
+        }
+        Async<PublishInboundOutput> async = output.async(ingestTimeout, TimeoutFallback.FAILURE,
+                AckReasonCode.IMPLEMENTATION_SPECIFIC_ERROR, "telemetry not stored within " + ingestTimeout.toMillis() + " ms");
+        CompletableFuture<TelemetrySink.Outcome> pending = outcome;
+        pending.whenComplete((result, error) -> {
             try {
-                TelemetrySink.Outcome o = error != null
-                        ? new TelemetrySink.Outcome(TelemetrySink.Outcome.Status.FAILED, String.valueOf(error.getMessage()))
-                        : result;
-                if (!o.accepted()) {
-                    boolean full = o.status() == TelemetrySink.Outcome.Status.QUEUE_FULL;
-                    refuse(output, deviceId, TopicKind.TELEMETRY, full ? "queue_full" : "store_failed",
-                            full ? AckReasonCode.QUOTA_EXCEEDED : AckReasonCode.IMPLEMENTATION_SPECIFIC_ERROR,
-                            (full ? "server busy, retry later: " : "not stored: ") + o.detail());
-                }
+                applyOutcome(output, deviceId, pending);
             } catch (RuntimeException e) {
                 // The async output already timed out: the broker answered with the timeout failure.
                 log.debug("telemetry outcome after timeout deviceId={} stream={} seq={}", deviceId, batch.stream(), batch.seq());
@@ -158,6 +156,22 @@ final class InboundPublishInterceptor implements PublishInboundInterceptor {
                 async.resume();
             }
         });
+    }
+
+    private void applyOutcome(PublishInboundOutput output, String deviceId, CompletableFuture<TelemetrySink.Outcome> done) {
+        TelemetrySink.Outcome o;
+        try {
+            o = done.join();
+        } catch (RuntimeException e) {
+            Throwable cause = e.getCause() == null ? e : e.getCause();
+            o = new TelemetrySink.Outcome(TelemetrySink.Outcome.Status.FAILED, String.valueOf(cause.getMessage()));
+        }
+        if (!o.accepted()) {
+            boolean full = o.status() == TelemetrySink.Outcome.Status.QUEUE_FULL;
+            refuse(output, deviceId, TopicKind.TELEMETRY, full ? "queue_full" : "store_failed",
+                    full ? AckReasonCode.QUOTA_EXCEEDED : AckReasonCode.IMPLEMENTATION_SPECIFIC_ERROR,
+                    (full ? "server busy, retry later: " : "not stored: ") + o.detail());
+        }
     }
 
     private void onPresence(PublishInboundOutput output, String deviceId, Presence p, Instant now) {
