@@ -2,7 +2,10 @@ package dev.fleetlet.server.broker;
 
 import com.hivemq.embedded.EmbeddedExtension;
 import com.hivemq.embedded.EmbeddedHiveMQ;
+import com.hivemq.extension.sdk.api.packets.disconnect.DisconnectReasonCode;
 import com.hivemq.extension.sdk.api.services.publish.PublishService;
+import com.hivemq.extension.sdk.api.services.publish.RetainedMessageStore;
+import com.hivemq.extension.sdk.api.services.session.ClientService;
 import dev.fleetlet.protocol.codec.ProtocolCodec;
 import dev.fleetlet.server.broker.internal.BrokerConfigXml;
 import dev.fleetlet.server.broker.internal.FleetletExtension;
@@ -11,7 +14,10 @@ import dev.fleetlet.server.broker.internal.PendingCommands;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micronaut.context.annotation.Context;
 import io.micronaut.context.annotation.Requires;
+import io.micronaut.context.annotation.Value;
 import jakarta.annotation.PreDestroy;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -19,14 +25,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The embedded HiveMQ CE broker, started with the application context and stopped with it.
@@ -53,19 +59,32 @@ public class FleetBroker {
     private volatile boolean running;
 
     public FleetBroker(BrokerSettings settings, ClientDirectory directory, PresenceListener presence,
-                       TelemetrySink telemetry, MeterRegistry meterRegistry, Optional<Clock> clock) {
+                       TelemetrySink telemetry, MeterRegistry meterRegistry, Optional<Clock> clock,
+                       @Value("${fleetlet.mqtt.auth-timeout:20s}") Duration authTimeout,
+                       @Value("${fleetlet.mqtt.auth-threads:0}") int authThreads,
+                       @Value("${fleetlet.mqtt.auth-queue:20000}") int authQueue) {
         this.settings = settings;
         this.metrics = new MqttMetrics(meterRegistry);
-        int threads = Math.max(2, Runtime.getRuntime().availableProcessors());
+        if (authTimeout.isNegative() || authTimeout.isZero() || authTimeout.compareTo(Duration.ofMinutes(10)) > 0) {
+            throw new IllegalArgumentException("fleetlet.mqtt.auth-timeout must be between 1ms and 10m, was " + authTimeout);
+        }
+        if (authThreads < 0 || authThreads > 256) {
+            throw new IllegalArgumentException("fleetlet.mqtt.auth-threads must be between 0 (automatic) and 256, was " + authThreads);
+        }
+        if (authQueue < 1) {
+            throw new IllegalArgumentException("fleetlet.mqtt.auth-queue must be at least 1, was " + authQueue);
+        }
+        // verification is mostly CPU (one PBKDF2 on a cache miss) plus one registry lookup: a few threads per core
+        int threads = authThreads > 0 ? authThreads : Math.max(4, 2 * Runtime.getRuntime().availableProcessors());
         AtomicInteger n = new AtomicInteger();
         this.authExecutor = new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS,
-                new LinkedBlockingQueue<>(10_000), r -> {
+                new LinkedBlockingQueue<>(authQueue), r -> {
                     Thread t = new Thread(r, "mqtt-auth-" + n.incrementAndGet());
                     t.setDaemon(true);
                     return t;
                 });
         this.extension = new FleetletExtension(settings, directory, presence, telemetry, commands, codec, metrics,
-                clock.orElse(Clock.systemUTC()), authExecutor);
+                clock.orElse(Clock.systemUTC()), authExecutor, authTimeout);
         Path conf = settings.brokerDir().resolve("conf");
         Path data = settings.brokerDir().resolve("data");
         Path extensions = settings.brokerDir().resolve("extensions");
@@ -119,6 +138,27 @@ public class FleetBroker {
             throw new IllegalStateException("the embedded MQTT broker is not running");
         }
         return service;
+    }
+
+    /**
+     * Ends the MQTT session of a client, if connected, and completes when the broker has closed it
+     * (true) or found no such client (false).
+     */
+    CompletableFuture<Boolean> disconnect(String clientId) {
+        ClientService clients = extension.clientService();
+        if (!running || clients == null) {
+            return CompletableFuture.completedFuture(false);
+        }
+        return clients.disconnectClient(clientId, true, DisconnectReasonCode.NOT_AUTHORIZED, "device decommissioned");
+    }
+
+    /** Removes a retained message; completes when removed (or when there was none). */
+    CompletableFuture<Void> clearRetained(String topic) {
+        RetainedMessageStore store = extension.retainedMessages();
+        if (!running || store == null) {
+            return CompletableFuture.completedFuture(null);
+        }
+        return store.remove(topic);
     }
 
     PendingCommands pendingCommands() {

@@ -2,93 +2,219 @@ package dev.fleetlet.server.device;
 
 import dev.fleetlet.protocol.message.Presence;
 import dev.fleetlet.server.broker.PresenceListener;
+import dev.fleetlet.server.db.Jdbc;
 import dev.fleetlet.server.events.EventBus;
 import dev.fleetlet.server.events.EventTypes;
 import jakarta.annotation.PreDestroy;
+import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Keeps the registry's presence (online, last seen, offline reason, hardware facts from birth messages) in
- * step with the broker. Calls return at once: the work is queued to one worker thread, which keeps the order
- * per device and takes the database writes off the broker threads. Transitions publish
- * {@code device.online}/{@code device.offline}. Unknown or decommissioned devices are ignored. If the queue
- * (10,000 entries) is full, the update is dropped with a warning; the next connect corrects the state.
+ * step with the broker, without ever losing an update.
+ *
+ * <p>Calls return at once and never block or drop: each call replaces the device's pending state in a map
+ * keyed by device id (latest state wins; an online without a birth message keeps the hardware of a pending
+ * one), and a device id enters the ready queue only when it had no pending state. Memory is therefore
+ * bounded by the number of devices, not by the number of notifications. One worker thread takes up to
+ * {@value #MAX_BATCH} ready devices at a time and writes them in one transaction, so a connect burst of
+ * 10,000 devices costs a few commits, not 10,000. Per-device order holds: a device's newer state is
+ * written by the same thread in a later batch. {@code device.online}/{@code device.offline} events are
+ * published after the commit, only for real transitions (the stored state changed). Unknown or
+ * decommissioned devices are ignored. A failing write is logged and retried with the next batch unless a
+ * newer state for that device arrived meanwhile.
  */
 @Singleton
 public class PresenceTracker implements PresenceListener {
 
     private static final Logger log = LoggerFactory.getLogger(PresenceTracker.class);
+    static final int MAX_BATCH = 1_000;
+
+    /** The latest not-yet-written presence of one device. */
+    private record Pending(boolean online, Instant at, Presence birth, String reason) {
+
+        Pending mergedAfter(Pending older) {
+            if (older != null && online && birth == null && older.online() && older.birth() != null) {
+                return new Pending(true, at, older.birth(), null);
+            }
+            return this;
+        }
+    }
 
     private final DeviceRepository devices;
     private final EventBus events;
-    private final ThreadPoolExecutor worker = new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS,
-            new ArrayBlockingQueue<>(10_000), r -> {
-                Thread t = new Thread(r, "fleetlet-presence");
-                t.setDaemon(true);
-                return t;
-            });
+    private final Jdbc jdbc;
+    private final Map<String, Pending> pending = new ConcurrentHashMap<>();
+    private final LinkedBlockingQueue<String> ready = new LinkedBlockingQueue<>();
+    private final LongAdder written = new LongAdder();
+    private volatile int inFlight;
+    private final Thread worker;
+    private volatile boolean running = true;
 
-    public PresenceTracker(DeviceRepository devices, EventBus events) {
+    @Inject
+    public PresenceTracker(DeviceRepository devices, EventBus events, Jdbc jdbc) {
         this.devices = devices;
         this.events = events;
+        this.jdbc = jdbc;
+        this.worker = new Thread(this::run, "fleetlet-presence");
+        this.worker.setDaemon(true);
+        this.worker.start();
     }
 
     @Override
     public void online(String deviceId, Instant at, Presence birth) {
-        submit(deviceId, () -> {
+        enqueue(deviceId, new Pending(true, at, birth, null));
+    }
+
+    @Override
+    public void offline(String deviceId, Instant at, String reason) {
+        enqueue(deviceId, new Pending(false, at, null, reason));
+    }
+
+    private void enqueue(String deviceId, Pending state) {
+        if (deviceId == null) {
+            return;
+        }
+        boolean[] fresh = new boolean[1];
+        pending.compute(deviceId, (id, older) -> {
+            fresh[0] = older == null;
+            return state.mergedAfter(older);
+        });
+        if (fresh[0]) {
+            ready.add(deviceId);
+        }
+    }
+
+    /** Devices whose latest presence is not written yet (pending or being written), for tests and metrics. */
+    public int backlog() {
+        return inFlight + pending.size();
+    }
+
+    /** Device presence states written since start (after coalescing), for tests and metrics. */
+    public long written() {
+        return written.sum();
+    }
+
+    private void run() {
+        List<String> ids = new ArrayList<>(MAX_BATCH);
+        while (running || !ready.isEmpty()) {
+            try {
+                String first = ready.poll(200, TimeUnit.MILLISECONDS);
+                if (first == null) {
+                    continue;
+                }
+                ids.add(first);
+                ready.drainTo(ids, MAX_BATCH - 1);
+                writeBatch(ids);
+            } catch (InterruptedException e) {
+                if (!running) {
+                    break;
+                }
+            } catch (RuntimeException e) {
+                log.error("presence worker loop error", e);
+            } finally {
+                ids.clear();
+            }
+        }
+    }
+
+    private void writeBatch(List<String> ids) {
+        inFlight = ids.size();
+        try {
+            writeBatch(ids, new HashMap<>(ids.size() * 2));
+        } finally {
+            inFlight = 0;
+        }
+    }
+
+    private void writeBatch(List<String> ids, Map<String, Pending> batch) {
+        for (String id : ids) {
+            Pending p = pending.remove(id);
+            if (p != null) {
+                batch.put(id, p);
+            }
+        }
+        List<Runnable> transitions = new ArrayList<>();
+        try {
+            jdbc.tx(c -> {
+                transitions.clear();
+                for (Map.Entry<String, Pending> e : batch.entrySet()) {
+                    Runnable event = apply(e.getKey(), e.getValue());
+                    if (event != null) {
+                        transitions.add(event);
+                    }
+                }
+                return null;
+            });
+        } catch (RuntimeException e) {
+            log.warn("presence batch failed devices={} error={}; retrying", batch.size(), e.toString());
+            batch.forEach((id, p) -> {
+                boolean[] requeue = new boolean[1];
+                pending.compute(id, (k, newer) -> {
+                    requeue[0] = newer == null;
+                    return newer == null ? p : newer;
+                });
+                if (requeue[0]) {
+                    ready.add(id);
+                }
+            });
+            return;
+        }
+        written.add(batch.size());
+        if (!transitions.isEmpty()) {
+            try {
+                // the events of a batch are stored in one transaction too
+                jdbc.tx(c -> {
+                    transitions.forEach(Runnable::run);
+                    return null;
+                });
+            } catch (RuntimeException e) {
+                log.warn("presence events not stored devices={} error={}", transitions.size(), e.toString());
+            }
+        }
+    }
+
+    /** Writes one device's state (inside the batch transaction); the event to publish on a transition, or null. */
+    private Runnable apply(String deviceId, Pending p) {
+        if (p.online()) {
+            Presence birth = p.birth();
             DeviceHardware hw = birth == null || birth.hardware() == null ? null : DeviceHardware.from(birth.hardware());
-            if (devices.markOnline(deviceId, at, hw)) {
+            if (!devices.markOnline(deviceId, p.at(), hw)) {
+                return null;
+            }
+            return () -> {
                 Map<String, String> data = new HashMap<>();
                 if (birth != null && birth.bootId() != null) {
                     data.put("bootId", birth.bootId());
                 }
                 events.publish(EventTypes.ONLINE, deviceId, data);
                 log.info("device online deviceId={}", deviceId);
-            }
-        });
-    }
-
-    @Override
-    public void offline(String deviceId, Instant at, String reason) {
-        submit(deviceId, () -> {
-            if (devices.markOffline(deviceId, at, reason)) {
-                events.publish(EventTypes.OFFLINE, deviceId, Map.of("reason", reason == null ? "" : reason));
-                log.info("device offline deviceId={} reason={}", deviceId, reason);
-            }
-        });
-    }
-
-    private void submit(String deviceId, Runnable work) {
-        try {
-            worker.execute(() -> {
-                try {
-                    work.run();
-                } catch (RuntimeException e) {
-                    log.warn("presence update failed deviceId={}", deviceId, e);
-                }
-            });
-        } catch (RejectedExecutionException e) {
-            log.warn("presence update dropped, queue full deviceId={}", deviceId);
+            };
         }
-    }
-
-    /** Pending presence updates, for tests and metrics. */
-    public int backlog() {
-        return worker.getQueue().size() + worker.getActiveCount();
+        if (!devices.markOffline(deviceId, p.at(), p.reason())) {
+            return null;
+        }
+        String reason = p.reason();
+        return () -> {
+            events.publish(EventTypes.OFFLINE, deviceId, Map.of("reason", reason == null ? "" : reason));
+            log.info("device offline deviceId={} reason={}", deviceId, reason);
+        };
     }
 
     @PreDestroy
     void stop() throws InterruptedException {
-        worker.shutdown();
-        worker.awaitTermination(5, TimeUnit.SECONDS);
+        running = false;
+        worker.join(5_000);
     }
 }

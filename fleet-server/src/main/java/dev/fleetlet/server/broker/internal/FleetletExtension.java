@@ -7,12 +7,15 @@ import com.hivemq.extension.sdk.api.parameter.ExtensionStopInput;
 import com.hivemq.extension.sdk.api.parameter.ExtensionStopOutput;
 import com.hivemq.extension.sdk.api.services.Services;
 import com.hivemq.extension.sdk.api.services.publish.PublishService;
+import com.hivemq.extension.sdk.api.services.publish.RetainedMessageStore;
+import com.hivemq.extension.sdk.api.services.session.ClientService;
 import dev.fleetlet.protocol.codec.ProtocolCodec;
 import dev.fleetlet.server.broker.BrokerSettings;
 import dev.fleetlet.server.broker.ClientDirectory;
 import dev.fleetlet.server.broker.PresenceListener;
 import dev.fleetlet.server.broker.TelemetrySink;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.concurrent.Executor;
 
 /**
@@ -27,11 +30,13 @@ public final class FleetletExtension implements ExtensionMain {
     private final InboundPublishInterceptor interceptor;
     private final LifecycleListener lifecycle;
     private volatile PublishService publishService;
+    private volatile ClientService clientService;
+    private volatile RetainedMessageStore retainedMessages;
 
     public FleetletExtension(BrokerSettings settings, ClientDirectory directory, PresenceListener presence,
                              TelemetrySink telemetry, PendingCommands commands, ProtocolCodec codec, MqttMetrics metrics,
-                             Clock clock, Executor authExecutor) {
-        this.authenticator = new DirectoryAuthenticator(directory, authExecutor);
+                             Clock clock, Executor authExecutor, Duration authTimeout) {
+        this.authenticator = new DirectoryAuthenticator(directory, authExecutor, authTimeout, metrics);
         this.interceptor = new InboundPublishInterceptor(codec, telemetry, presence, commands, metrics, clock,
                 settings.ingestTimeout());
         this.lifecycle = new LifecycleListener(presence, metrics, clock);
@@ -44,15 +49,29 @@ public final class FleetletExtension implements ExtensionMain {
                 (initializerInput, clientContext) -> clientContext.addPublishInboundInterceptor(interceptor));
         Services.eventRegistry().setClientLifecycleEventListener(providerInput -> lifecycle);
         publishService = Services.publishService();
+        clientService = Services.clientService();
+        retainedMessages = Services.retainedMessageStore();
     }
 
     @Override
     public void extensionStop(ExtensionStopInput input, ExtensionStopOutput output) {
         publishService = null;
+        clientService = null;
+        retainedMessages = null;
     }
 
     /** The broker's publish service, or null when the extension is not running. */
     public PublishService publishService() {
         return publishService;
+    }
+
+    /** The broker's client service (connected clients, disconnects), or null when the extension is not running. */
+    public ClientService clientService() {
+        return clientService;
+    }
+
+    /** The broker's retained message store, or null when the extension is not running. */
+    public RetainedMessageStore retainedMessages() {
+        return retainedMessages;
     }
 }

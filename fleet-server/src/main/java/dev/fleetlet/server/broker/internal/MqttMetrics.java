@@ -40,6 +40,25 @@ public final class MqttMetrics {
                 .tag("kind", kindTag).tag("reason", reason).register(registry)).increment();
     }
 
+    /** A CONNECT refused because the directory did not answer within {@code fleetlet.mqtt.auth-timeout}. */
+    void authTimedOut() {
+        count("fleetlet.mqtt.auth.timeouts", "CONNECTs refused because authentication did not finish in time");
+    }
+
+    /** A directory answer that arrived after its CONNECT had already been refused for the timeout. */
+    void authLate() {
+        count("fleetlet.mqtt.auth.late", "authentication answers dropped because the CONNECT had timed out");
+    }
+
+    /** A CONNECT refused with SERVER_BUSY because the authentication queue was full. */
+    void authRejectedBusy() {
+        count("fleetlet.mqtt.auth.busy", "CONNECTs refused because the authentication queue was full");
+    }
+
+    private void count(String name, String description) {
+        Counter.builder(name).description(description).register(registry).increment();
+    }
+
     void connected() {
         connected.incrementAndGet();
     }
