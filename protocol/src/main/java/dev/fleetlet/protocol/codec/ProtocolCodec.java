@@ -26,9 +26,9 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Encodes protocol records to JSON and decodes untrusted payloads back, in that order of checks:
@@ -40,29 +40,68 @@ import java.util.Set;
  * different {@code v} is refused. When several schema rules fail, the rejection names the first
  * field in document order, preferring unconditional rules ({@code required}, {@code type}) over
  * the conditional ones they trigger. Instances are immutable and thread-safe; create one per
- * process (loading the schemas takes tens of milliseconds).
+ * process. A message type's JSON Schema is compiled on its first schema check (tens of milliseconds
+ * for the first one, which also loads the validator library), so a process that never checks a type
+ * never pays for its schema.
+ *
+ * <p>Two sender checks exist. {@link #ProtocolCodec()} checks every encoded payload against its
+ * schema by decoding it again ({@link SenderCheck#SCHEMA}): the strictest, for servers and tests.
+ * {@link #ProtocolCodec(SenderCheck)} with {@link SenderCheck#STRUCTURAL} checks only what a sender
+ * building its messages from its own records can get wrong at run time (size limit, protocol version,
+ * device id, reading count) and never loads the schema validator for encoding: for the edge agent,
+ * whose memory budget is tight. Decoding always checks the schema.
  */
 public final class ProtocolCodec {
 
     private static final int MAX_NESTING = 32;
 
-    private final ObjectMapper mapper;
-    private final Map<MessageType<?>, JsonSchema> schemas = new HashMap<>();
+    /** How {@link #encode} checks a payload before it is sent. */
+    public enum SenderCheck {
+        /** Decode the encoded bytes again, JSON Schema included; refuses anything a receiver would reject. */
+        SCHEMA,
+        /**
+         * Size limit, {@code v} equal to the protocol version, a valid {@code deviceId} when present, and
+         * 1 to {@link dev.fleetlet.protocol.message.TelemetryBatch#MAX_READINGS} readings in a telemetry
+         * batch; no schema. The receiver still validates everything.
+         */
+        STRUCTURAL
+    }
 
+    private final ObjectMapper mapper;
+    private final SenderCheck senderCheck;
+    private final Map<MessageType<?>, JsonSchema> schemas = new ConcurrentHashMap<>();
+
+    /** A codec whose {@link #encode} checks the full schema ({@link SenderCheck#SCHEMA}). */
     public ProtocolCodec() {
+        this(SenderCheck.SCHEMA);
+    }
+
+    /** A codec whose {@link #encode} checks payloads as {@code senderCheck} says; decoding is the same. */
+    public ProtocolCodec(SenderCheck senderCheck) {
         this.mapper = newMapper();
-        JsonSchemaFactory factory = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012);
-        SchemaValidatorsConfig config = SchemaValidatorsConfig.builder().formatAssertionsEnabled(true).build();
-        for (MessageType<?> type : MessageType.ALL) {
-            try (InputStream in = ProtocolCodec.class.getResourceAsStream(type.schemaResource())) {
-                if (in == null) {
-                    throw new IllegalStateException("schema resource missing: " + type.schemaResource());
-                }
-                schemas.put(type, factory.getSchema(in, config));
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot read " + type.schemaResource(), e);
+        this.senderCheck = java.util.Objects.requireNonNull(senderCheck, "senderCheck");
+    }
+
+    private JsonSchema schema(MessageType<?> type) {
+        return schemas.computeIfAbsent(type, ProtocolCodec::loadSchema);
+    }
+
+    private static JsonSchema loadSchema(MessageType<?> type) {
+        try (InputStream in = ProtocolCodec.class.getResourceAsStream(type.schemaResource())) {
+            if (in == null) {
+                throw new IllegalStateException("schema resource missing: " + type.schemaResource());
             }
+            return SchemaHolder.FACTORY.getSchema(in, SchemaHolder.CONFIG);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + type.schemaResource(), e);
         }
+    }
+
+    /** The validator library is loaded with this class, on the first schema check. */
+    private static final class SchemaHolder {
+        static final JsonSchemaFactory FACTORY = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012);
+        static final SchemaValidatorsConfig CONFIG =
+                SchemaValidatorsConfig.builder().formatAssertionsEnabled(true).build();
     }
 
     /** The Jackson mapper configured for the protocol: ISO-8601 instants, nulls omitted, unknown fields ignored. */
@@ -88,9 +127,13 @@ public final class ProtocolCodec {
 
     /**
      * Encodes a message. Throws {@link IllegalArgumentException} when the result breaks the message's
-     * schema or size limit: a sender must never put an invalid payload on the wire.
+     * schema or size limit ({@link SenderCheck#SCHEMA}), or only its structural rules
+     * ({@link SenderCheck#STRUCTURAL}): a sender must never put an invalid payload on the wire.
      */
     public <T> byte[] encode(MessageType<T> type, T message) {
+        if (senderCheck == SenderCheck.STRUCTURAL) {
+            return encodeStructural(type, message);
+        }
         byte[] bytes;
         try {
             bytes = mapper.writeValueAsBytes(message);
@@ -102,6 +145,48 @@ public final class ProtocolCodec {
             throw new IllegalArgumentException("refusing to send invalid " + type + ": " + rejected.rejection());
         }
         return bytes;
+    }
+
+    private <T> byte[] encodeStructural(MessageType<T> type, T message) {
+        JsonNode tree = mapper.valueToTree(message);
+        if (type.versioned()) {
+            JsonNode v = tree.get("v");
+            if (v == null || !v.isInt() || v.intValue() != Topics.VERSION) {
+                throw refusal(type, Rejection.Reason.UNSUPPORTED_VERSION, "/v",
+                        "v: expected protocol version " + Topics.VERSION + ", got " + v);
+            }
+        }
+        JsonNode deviceId = tree.get("deviceId");
+        if (deviceId != null && !(deviceId.isTextual() && Topics.isValidDeviceId(deviceId.textValue()))) {
+            throw refusal(type, Rejection.Reason.SCHEMA_VIOLATION, "/deviceId",
+                    "deviceId: not a valid device id: " + deviceId);
+        }
+        if (type == MessageType.TELEMETRY) {
+            JsonNode readings = tree.get("readings");
+            int n = readings == null ? 0 : readings.size();
+            if (n < 1 || n > dev.fleetlet.protocol.message.TelemetryBatch.MAX_READINGS) {
+                throw refusal(type, Rejection.Reason.SCHEMA_VIOLATION, "/readings",
+                        "readings: expected 1 to " + dev.fleetlet.protocol.message.TelemetryBatch.MAX_READINGS
+                                + " readings, got " + n);
+            }
+        }
+        byte[] bytes;
+        try {
+            bytes = mapper.writeValueAsBytes(tree);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("cannot encode " + type + ": " + e.getOriginalMessage(), e);
+        }
+        if (bytes.length > type.maxBytes()) {
+            throw refusal(type, Rejection.Reason.TOO_LARGE, "",
+                    type + " payload is " + bytes.length + " bytes, limit is " + type.maxBytes());
+        }
+        return bytes;
+    }
+
+    private static IllegalArgumentException refusal(MessageType<?> type, Rejection.Reason reason, String field,
+                                                    String message) {
+        return new IllegalArgumentException("refusing to send invalid " + type + ": "
+                + new Rejection(reason, field, message));
     }
 
     /**
@@ -152,7 +237,7 @@ public final class ProtocolCodec {
         }
         Set<ValidationMessage> errors;
         try {
-            errors = schemas.get(type).validate(tree);
+            errors = schema(type).validate(tree);
         } catch (RuntimeException e) {
             return rejected(Rejection.Reason.SCHEMA_VIOLATION, "", "schema validation failed: " + e.getMessage());
         }

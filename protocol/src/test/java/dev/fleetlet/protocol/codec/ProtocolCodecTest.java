@@ -372,6 +372,50 @@ class ProtocolCodecTest {
     }
 
     @Test
+    void structuralSenderCheckEncodesWhatTheSchemaCheckingDecoderAccepts() {
+        ProtocolCodec structural = new ProtocolCodec(ProtocolCodec.SenderCheck.STRUCTURAL);
+        Instant now = Instant.parse("2025-03-14T09:30:00Z");
+        TelemetryBatch batch = new TelemetryBatch(1, "pi-kitchen-01", "s-7f3a9c21", 1, now, true, 0,
+                List.of(Reading.ok("bme280", "temperature", "Cel", 21.5, now)));
+        Presence birth = Presence.death("pi-kitchen-01", now, true, "b00t", "shutdown");
+
+        byte[] telemetry = structural.encode(MessageType.TELEMETRY, batch);
+        byte[] presence = structural.encode(MessageType.PRESENCE, birth);
+
+        assertThat(telemetry).isEqualTo(CODEC.encode(MessageType.TELEMETRY, batch));
+        assertThat(CODEC.decode(MessageType.TELEMETRY, telemetry).orElseThrow()).isEqualTo(batch);
+        assertThat(CODEC.decode(MessageType.PRESENCE, presence).orElseThrow()).isEqualTo(birth);
+    }
+
+    @Test
+    void structuralSenderCheckRefusesEmptyBatchesForeignIdsWrongVersionsAndOversizedPayloads() {
+        ProtocolCodec structural = new ProtocolCodec(ProtocolCodec.SenderCheck.STRUCTURAL);
+        Instant now = Instant.parse("2025-03-14T09:30:00Z");
+        TelemetryBatch noReadings = new TelemetryBatch(1, "pi-kitchen-01", "s-7f3a9c21", 1, now, true, 0, List.of());
+        Presence badId = Presence.death("Not An Id", now, true, "b00t", "shutdown");
+        Presence v2 = new Presence(2, "pi-kitchen-01", Presence.State.OFFLINE, now, true, "b00t", "shutdown", null);
+        Presence huge = Presence.death("pi-kitchen-01", now, true, "b00t", "x".repeat(MessageType.PRESENCE.maxBytes()));
+
+        assertThatThrownBy(() -> structural.encode(MessageType.TELEMETRY, noReadings))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("/readings");
+        assertThatThrownBy(() -> structural.encode(MessageType.PRESENCE, badId))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("/deviceId");
+        assertThatThrownBy(() -> structural.encode(MessageType.PRESENCE, v2))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("UNSUPPORTED_VERSION");
+        assertThatThrownBy(() -> structural.encode(MessageType.PRESENCE, huge))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("TOO_LARGE");
+    }
+
+    @Test
+    void structuralSenderCheckStillDecodesWithTheSchema() {
+        ProtocolCodec structural = new ProtocolCodec(ProtocolCodec.SenderCheck.STRUCTURAL);
+
+        Decoded<TelemetryBatch> decoded = structural.decode(MessageType.TELEMETRY, "{\"v\":1,\"deviceId\":\"pi-kitchen-01\"}");
+
+        assertThat(decoded.rejection().reason()).isEqualTo(Rejection.Reason.SCHEMA_VIOLATION);
+    }
+
+    @Test
     void encodeRefusesAWrongVersion() {
         Instant now = Instant.parse("2025-03-14T09:30:00Z");
         Presence v2 = new Presence(2, "pi-kitchen-01", Presence.State.OFFLINE, now, true, "b00t", "shutdown", null);
