@@ -1,0 +1,82 @@
+package dev.fleetlet.hil.board;
+
+import dev.fleetlet.drivers.board.BoardDetector;
+import dev.fleetlet.drivers.config.ActuatorSpec;
+import dev.fleetlet.drivers.gpio.PwmActuator;
+import dev.fleetlet.drivers.gpio.PwmContract;
+import dev.fleetlet.drivers.i2c.ContractMode;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assertions;
+import org.junit.jupiter.api.BeforeAll;
+
+/**
+ * The PWM contract on real hardware PWM through Pi4J's linuxfs provider, observed in sysfs.
+ *
+ * <p>Wiring: the {@code fan} entry (GPIO18, pin 12, PWM channel 0 in the example) drives a 4-pin fan's
+ * PWM input or just an LED with a resistor; nothing has to be read back electrically because the duty
+ * cycle is read from {@code /sys/class/pwm/pwmchipN/pwmC/duty_cycle} and {@code period} (pwmchip0, or
+ * pwmchip2 on a Pi 5). Needs {@code dtoverlay=pwm,pin=18,func=2} (or {@code pwm-2chan}). The contract's
+ * settings are used with the channel of the configured pin. Tolerance in plausibility mode: 3 % duty.
+ * Needs {@code -Dfleetlet.hil.board=pi}; fails without it.
+ */
+class PwmHilTest extends PwmContract {
+
+    private static HilBoard hil;
+    private PwmActuator current;
+
+    @BeforeAll
+    static void requireBoard() {
+        hil = HilBoard.requireFromSystemProperties();
+    }
+
+    @AfterEach
+    void closeBoard() {
+        current = null;
+        hil.close();
+    }
+
+    /** The channel of the configured fan pin: {@code options.channel}, else 12/18 to 0 and 13/19 to 1. */
+    static int channelOf(ActuatorSpec fan) {
+        String explicit = fan.options().get("channel");
+        if (explicit != null) {
+            return Integer.parseInt(explicit.trim());
+        }
+        return switch (fan.pin()) {
+            case 12, 18 -> 0;
+            case 13, 19 -> 1;
+            default -> throw Assertions.<AssertionError>fail(fan.keyPath()
+                    + ".pin: expected a hardware PWM pin (12, 13, 18, 19) or options.channel, got " + fan.pin());
+        };
+    }
+
+    @Override
+    protected PwmActuator open(PwmActuator.Settings s) {
+        int channel = channelOf(hil.actuatorNamed("fan"));
+        current = hil.track(new PwmActuator(new PwmActuator.Settings(s.name(), channel, s.frequency(), s.inverted(),
+                s.safeLevel(), s.onLevel(), s.minLevel()), hil.pi4j(), Clock.systemUTC(), null));
+        return current;
+    }
+
+    @Override
+    protected double observedDutyPercent() {
+        Path root = hil.config().root();
+        int chip = new BoardDetector(root).detect().usesRp1() ? 2 : 0;
+        Path dir = root.resolve("sys/class/pwm/pwmchip" + chip + "/pwm" + channelOf(hil.actuatorNamed("fan")));
+        try {
+            double duty = Double.parseDouble(Files.readString(dir.resolve("duty_cycle")).trim());
+            double period = Double.parseDouble(Files.readString(dir.resolve("period")).trim());
+            return 100.0 * duty / period;
+        } catch (IOException | NumberFormatException e) {
+            throw Assertions.<AssertionError>fail("cannot read the PWM duty cycle under " + dir + ": " + e, e);
+        }
+    }
+
+    @Override
+    protected ContractMode mode() {
+        return ContractMode.PLAUSIBILITY;
+    }
+}
