@@ -82,6 +82,17 @@ public class FleetClientDirectory implements ClientDirectory, DeviceService.Deco
         cache.invalidate(deviceId);
     }
 
+    /**
+     * Records a device secret that was just hashed into {@code secretHash} (enrollment), as if it had been
+     * verified: the device's first CONNECT then skips the slow hash. Only valid while the stored hash is
+     * exactly {@code secretHash}.
+     */
+    public void remember(String deviceId, String secretHash, String secret) {
+        if (deviceId != null && secretHash != null && secret != null) {
+            cache.remember(deviceId, secretHash, secret);
+        }
+    }
+
     /** Forgets a device's cached verification (its secret was replaced). */
     public void invalidate(String deviceId) {
         cache.invalidate(deviceId);

@@ -5,6 +5,7 @@ import dev.fleetlet.protocol.message.EnrollmentResponse;
 import dev.fleetlet.server.api.ApiException;
 import dev.fleetlet.server.api.ErrorCode;
 import dev.fleetlet.server.api.Page;
+import dev.fleetlet.server.auth.FleetClientDirectory;
 import dev.fleetlet.server.auth.SecretHasher;
 import dev.fleetlet.server.auth.Secrets;
 import dev.fleetlet.server.db.DuplicateKeyException;
@@ -55,11 +56,14 @@ public class EnrollmentService {
     private final Clock clock;
     private final EnrollmentPolicy policy;
     private final int retryAfterSeconds;
+    private final Optional<FleetClientDirectory> credentialCache;
 
     public EnrollmentService(ProvisioningTokenService tokens, DeviceRepository devices, AllowlistService allowlist,
                              PendingStore pending, SecretHasher hasher, EventBus events, MqttEndpoint mqtt, Jdbc jdbc,
                              Clock clock, @Value("${fleetlet.enrollment.policy:auto-accept}") String policy,
-                             @Value("${fleetlet.enrollment.retry-after-seconds:60}") int retryAfterSeconds) {
+                             @Value("${fleetlet.enrollment.retry-after-seconds:60}") int retryAfterSeconds,
+                             Optional<FleetClientDirectory> credentialCache) {
+        this.credentialCache = credentialCache;
         this.tokens = tokens;
         this.devices = devices;
         this.allowlist = allowlist;
@@ -118,11 +122,13 @@ public class EnrollmentService {
         }
         Optional<String> stored = devices.credentials(device.id()).map(DeviceCredentials::secretHash);
         if (stored.isEmpty() || !hasher.verify(request.deviceSecret(), stored.get())) {
+            String secretHash = hasher.hashMachineSecret(request.deviceSecret());
             jdbc.tx(c -> {
-                devices.replaceCredentials(device.id(), hasher.hashMachineSecret(request.deviceSecret()), hw, clock.instant());
+                devices.replaceCredentials(device.id(), secretHash, hw, clock.instant());
                 events.publish(EventTypes.REENROLLED, device.id(), Map.of("tokenId", token.id()));
                 return null;
             });
+            primeCredentialCache(device.id(), secretHash, request.deviceSecret());
             log.info("device re-enrolled with a new secret deviceId={} serial={} tokenId={}", device.id(), request.serial(), token.id());
         } else {
             log.info("device re-enrolled, secret unchanged deviceId={} serial={}", device.id(), request.serial());
@@ -146,9 +152,18 @@ public class EnrollmentService {
             Device winner = devices.findBySerial(request.serial()).orElseThrow(() -> e);
             return reenroll(winner, token, request, hw);
         }
+        primeCredentialCache(id, secretHash, request.deviceSecret());
         log.info("device enrolled deviceId={} serial={} fleet={} tokenId={} policy={}", id, request.serial(), token.fleet(),
                 token.id(), policy);
         return accepted(id);
+    }
+
+    /**
+     * The secret was just hashed here: tell the MQTT credential check, so the device's first CONNECT costs one
+     * SHA-256 instead of a second PBKDF2 (in a start-up burst that halves the slow-hash work).
+     */
+    private void primeCredentialCache(String deviceId, String secretHash, String secret) {
+        credentialCache.ifPresent(c -> c.remember(deviceId, secretHash, secret));
     }
 
     private void insertDevice(String id, String serial, String fleet, DeviceHardware hw, String secretHash, String via) {

@@ -42,9 +42,11 @@ public class TelemetryIngest implements TelemetrySink {
         this.clock = clock.orElse(Clock.systemUTC());
         this.dedup = new StreamDedup(store);
         this.writer = new TelemetryWriter(store, settings.queueCapacity(), settings.flushInterval(),
-                settings.flushReadings(), this.clock, new WriterMetrics());
+                settings.flushReadings(), settings.flushReadingsMax(), this.clock, new WriterMetrics());
         Gauge.builder("fleetlet.telemetry.queue.depth", writer, TelemetryWriter::depth)
                 .description("telemetry batches waiting for the database writer").register(registry);
+        Gauge.builder("fleetlet.telemetry.queue.readings", writer, TelemetryWriter::queuedReadings)
+                .description("telemetry readings waiting for the database writer (bounded by queue-capacity)").register(registry);
     }
 
     @Override
@@ -72,7 +74,7 @@ public class TelemetryIngest implements TelemetrySink {
         if (!writer.offer(new PendingBatch(batch, receivedAt, System.nanoTime(), done))) {
             metrics.queueFull();
             done.complete(new Outcome(Outcome.Status.QUEUE_FULL,
-                    "telemetry queue full (" + writer.capacity() + " batches)"));
+                    "telemetry queue full (" + writer.capacity() + " readings)"));
         }
         return done;
     }

@@ -12,10 +12,11 @@ final class TelemetrySettingsFactory {
     @Singleton
     TelemetrySettings telemetrySettings(@Value("${fleetlet.telemetry.raw-retention:7d}") Duration raw,
                                         @Value("${fleetlet.telemetry.aggregate-retention:90d}") Duration aggregates,
-                                        @Value("${fleetlet.telemetry.queue-capacity:20000}") int queueCapacity,
+                                        @Value("${fleetlet.telemetry.queue-capacity:200000}") int queueCapacity,
                                         @Value("${fleetlet.telemetry.flush-interval:20ms}") Duration flushInterval,
                                         @Value("${fleetlet.telemetry.flush-readings:5000}") int flushReadings,
+                                        @Value("${fleetlet.telemetry.flush-readings-max:50000}") int flushReadingsMax,
                                         @Value("${fleetlet.telemetry.retention-chunk:5000}") int retentionChunk) {
-        return new TelemetrySettings(raw, aggregates, queueCapacity, flushInterval, flushReadings, retentionChunk);
+        return new TelemetrySettings(raw, aggregates, queueCapacity, flushInterval, flushReadings, flushReadingsMax, retentionChunk);
     }
 }

@@ -6,17 +6,21 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The single telemetry writer thread: takes batches from a bounded queue and writes them in
- * transactions of up to {@code flushReadings} readings, waiting at most {@code flushInterval} after the
- * first batch of a transaction for more. Each batch's future completes only after its transaction
- * committed (STORED) or failed (FAILED). A failing database never stops the thread.
+ * The single telemetry writer thread: takes batches from a queue bounded in readings and writes them in
+ * transactions. Normally a transaction closes at {@code flushReadings} readings or {@code flushInterval}
+ * after its first batch, whichever comes first; under a backlog (more than {@code flushReadings} readings
+ * queued) it takes what is queued, up to {@code flushReadingsMax}, at once, because the cost of a commit
+ * (rewriting every index page it touched) grows far slower than the number of rows in it. Each batch's
+ * future completes only after its transaction committed (STORED) or failed (FAILED). A failing database
+ * never stops the thread.
  */
 public final class TelemetryWriter implements AutoCloseable {
 
@@ -33,17 +37,26 @@ public final class TelemetryWriter implements AutoCloseable {
     private final BlockingQueue<PendingBatch> queue;
     private final long flushIntervalNanos;
     private final int flushReadings;
+    private final int flushReadingsMax;
+    private final long capacityReadings;
+    private final AtomicLong queuedReadings = new AtomicLong();
     private final Clock clock;
     private final Listener listener;
     private final Thread thread;
     private volatile boolean running = true;
 
-    public TelemetryWriter(TelemetryStore store, int capacity, Duration flushInterval, int flushReadings, Clock clock,
-                           Listener listener) {
+    /**
+     * @param capacityReadings readings that may wait for the writer; a batch beyond it is refused, except into
+     *                         an empty queue
+     */
+    public TelemetryWriter(TelemetryStore store, long capacityReadings, Duration flushInterval, int flushReadings,
+                           int flushReadingsMax, Clock clock, Listener listener) {
         this.store = store;
-        this.queue = new ArrayBlockingQueue<>(capacity);
+        this.queue = new LinkedBlockingQueue<>();
+        this.capacityReadings = capacityReadings;
         this.flushIntervalNanos = flushInterval.toNanos();
         this.flushReadings = flushReadings;
+        this.flushReadingsMax = Math.max(flushReadings, flushReadingsMax);
         this.clock = clock;
         this.listener = listener;
         this.thread = new Thread(this::run, "telemetry-writer");
@@ -51,17 +64,45 @@ public final class TelemetryWriter implements AutoCloseable {
         this.thread.start();
     }
 
-    /** Queues a batch without blocking; false when the queue is full or the writer is closed. */
+    /** Queues a batch without blocking; false when its readings do not fit or the writer is closed. */
     public boolean offer(PendingBatch batch) {
-        return running && queue.offer(batch);
+        if (!running) {
+            return false;
+        }
+        int n = size(batch);
+        long total = queuedReadings.addAndGet(n);
+        if (total > capacityReadings && total != n) {
+            queuedReadings.addAndGet(-n);
+            return false;
+        }
+        queue.add(batch);
+        return true;
     }
 
+    /** Batches waiting for the writer. */
     public int depth() {
         return queue.size();
     }
 
-    public int capacity() {
-        return queue.size() + queue.remainingCapacity();
+    /** Readings waiting for the writer. */
+    public long queuedReadings() {
+        return queuedReadings.get();
+    }
+
+    /** Readings that may wait for the writer. */
+    public long capacity() {
+        return capacityReadings;
+    }
+
+    private PendingBatch take(PendingBatch p) {
+        if (p != null) {
+            queuedReadings.addAndGet(-size(p));
+        }
+        return p;
+    }
+
+    private static int size(PendingBatch p) {
+        return Math.max(1, p.batch().readings().size());
     }
 
     public boolean isAlive() {
@@ -72,21 +113,23 @@ public final class TelemetryWriter implements AutoCloseable {
         List<PendingBatch> flush = new ArrayList<>();
         while (running || !queue.isEmpty()) {
             try {
-                PendingBatch first = queue.poll(200, TimeUnit.MILLISECONDS);
+                PendingBatch first = take(queue.poll(200, TimeUnit.MILLISECONDS));
                 if (first == null) {
                     continue;
                 }
                 flush.add(first);
                 int readings = first.batch().readings().size();
                 long deadline = System.nanoTime() + flushIntervalNanos;
-                while (readings < flushReadings) {
-                    PendingBatch next = queue.poll();
+                // adaptive size: with a backlog, take what is queued (up to the maximum) in one transaction
+                long limit = Math.max(flushReadings, Math.min(flushReadingsMax, readings + queuedReadings.get()));
+                while (readings < limit) {
+                    PendingBatch next = take(queue.poll());
                     if (next == null) {
                         long wait = deadline - System.nanoTime();
                         if (wait <= 0 || !running) {
                             break;
                         }
-                        next = queue.poll(wait, TimeUnit.NANOSECONDS);
+                        next = take(queue.poll(wait, TimeUnit.NANOSECONDS));
                         if (next == null) {
                             break;
                         }
@@ -108,6 +151,7 @@ public final class TelemetryWriter implements AutoCloseable {
         }
         List<PendingBatch> left = new ArrayList<>();
         queue.drainTo(left);
+        queuedReadings.set(0);
         fail(left, new IllegalStateException("telemetry writer stopped"));
     }
 
