@@ -12,5 +12,8 @@
  * completes commands sent through the {@link dev.fleetlet.server.broker.DevicePublisher}. Refused
  * publishes are counted ({@code fleetlet.mqtt.messages.rejected}) and answered with an MQTT 5 reason
  * code. The server publishes desired state and commands in-process, without an MQTT connection.
+ * Credential checks run on a sized pool with their own deadline ({@code fleetlet.mqtt.auth-timeout}); each
+ * CONNECT gets exactly one decision. {@link dev.fleetlet.server.broker.DecommissionedSessions} disconnects a
+ * decommissioned device and removes its retained desired state.
  */
 package dev.fleetlet.server.broker;
