@@ -161,6 +161,15 @@ public class FleetBroker {
         return store.remove(topic);
     }
 
+    /** Whether a retained message is stored for {@code topic} (diagnostics and tests). */
+    CompletableFuture<Boolean> hasRetained(String topic) {
+        RetainedMessageStore store = extension.retainedMessages();
+        if (!running || store == null) {
+            return CompletableFuture.completedFuture(false);
+        }
+        return store.getRetainedMessage(topic).thenApply(Optional::isPresent);
+    }
+
     PendingCommands pendingCommands() {
         return commands;
     }

@@ -7,10 +7,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import dev.fleetlet.protocol.Topics;
+import dev.fleetlet.protocol.message.DesiredState;
 import dev.fleetlet.server.support.FleetTestServer;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.eclipse.paho.mqttv5.client.IMqttToken;
 import org.eclipse.paho.mqttv5.client.MqttCallback;
@@ -45,6 +49,11 @@ class DecommissionDisconnectTest {
             client.setCallback(new Callback(cut));
             client.connect(TestServer.options(id, SECRET));
             assertThat(client.isConnected()).isTrue();
+            // and a retained desired state for it
+            server.bean(DevicePublisher.class).publishDesiredState(
+                    new DesiredState(1, id, 3, Instant.now(), null, Map.of("interval", "10"))).get(5, TimeUnit.SECONDS);
+            FleetBroker broker = server.bean(FleetBroker.class);
+            assertThat(broker.hasRetained(Topics.desiredState(id)).get(5, TimeUnit.SECONDS)).isTrue();
 
             // when an operator decommissions it over REST
             assertThat(server.post("/api/v1/devices/" + id + "/decommission", admin(), null).statusCode()).isEqualTo(200);
@@ -53,6 +62,8 @@ class DecommissionDisconnectTest {
             await().atMost(Duration.ofSeconds(10)).until(() -> cut.get() != null);
             assertThat(client.isConnected()).isFalse();
             client.close(true);
+            // and its retained desired state is gone
+            assertThat(broker.hasRetained(Topics.desiredState(id)).get(5, TimeUnit.SECONDS)).isFalse();
 
             // and the device cannot come back with its old credentials
             assertThatThrownBy(() -> {
