@@ -1,5 +1,6 @@
 package dev.fleetlet.drivers.ads1115;
 
+import dev.fleetlet.drivers.spi.I2cChipConfig;
 import java.util.List;
 import java.util.Objects;
 
@@ -13,7 +14,8 @@ import java.util.Objects;
  * @param stuckThreshold identical codes in a row on one channel that make it suspect; 0 (default) disables,
  *                       since a steady reference legitimately repeats
  */
-public record Ads1115Config(String name, int bus, int address, List<Channel> channels, int stuckThreshold) {
+public record Ads1115Config(String name, int bus, int address, List<Channel> channels, int stuckThreshold)
+        implements I2cChipConfig {
 
     public Ads1115Config {
         if (name == null || name.isBlank()) {

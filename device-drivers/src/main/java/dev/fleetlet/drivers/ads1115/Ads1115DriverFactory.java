@@ -6,9 +6,9 @@ import dev.fleetlet.drivers.config.Problems;
 import dev.fleetlet.drivers.config.SensorSpec;
 import dev.fleetlet.drivers.i2c.I2cDevice;
 import dev.fleetlet.drivers.i2c.Pause;
-import dev.fleetlet.drivers.i2c.Pi4jI2cDevice;
 import dev.fleetlet.drivers.spi.DriverContext;
-import dev.fleetlet.drivers.spi.SensorDriverFactory;
+import dev.fleetlet.drivers.spi.I2cChipFactory;
+import java.time.Clock;
 import dev.fleetlet.drivers.spi.SignalSource;
 import java.util.List;
 import java.util.Set;
@@ -23,11 +23,15 @@ import java.util.Set;
  * {@code unit}, {@code scale-volts-a}, {@code scale-value-a}, {@code scale-volts-b}, {@code scale-value-b}
  * (all required together), optional {@code min}/{@code max} plausible range.
  */
-public final class Ads1115DriverFactory implements SensorDriverFactory {
+public final class Ads1115DriverFactory extends I2cChipFactory<Ads1115Config> {
 
     private static final Set<String> OPTIONS = Set.of("channel", "gain", "data-rate", "quantity", "unit",
             "scale-volts-a", "scale-value-a", "scale-volts-b", "scale-value-b", "min", "max", "stuck-threshold");
     private static final Set<String> SCALING = Set.of("unit", "scale-volts-a", "scale-value-a", "scale-volts-b", "scale-value-b");
+
+    public Ads1115DriverFactory() {
+        super(0x48, 0x4B);
+    }
 
     @Override
     public String type() {
@@ -35,38 +39,24 @@ public final class Ads1115DriverFactory implements SensorDriverFactory {
     }
 
     @Override
-    public void validate(SensorSpec spec, Problems problems) {
-        config(spec, problems);
+    protected Sensor createSimulated(Ads1115Config config, SensorSpec spec, DriverContext context) {
+        SignalSource signals = context.requireSignals();
+        FakeAds1115 fake = new FakeAds1115(config.address(), signals.signal(spec, "voltage0"),
+                signals.signal(spec, "voltage1"), signals.signal(spec, "voltage2"), signals.signal(spec, "voltage3"));
+        return new Ads1115Sensor(config, fake, context.clock(), Pause.NONE);
     }
 
     @Override
-    public Sensor create(SensorSpec spec, DriverContext context) {
-        Problems problems = Problems.root().scoped(spec.keyPath());
-        Ads1115Config config = config(spec, problems);
-        problems.throwIfAny();
-        if (context.simulated()) {
-            SignalSource signals = context.requireSignals();
-            FakeAds1115 fake = new FakeAds1115(config.address(), signals.signal(spec, "voltage0"),
-                    signals.signal(spec, "voltage1"), signals.signal(spec, "voltage2"), signals.signal(spec, "voltage3"));
-            return new Ads1115Sensor(config, fake, context.clock(), Pause.NONE);
-        }
-        I2cDevice device = Pi4jI2cDevice.open(context.requirePi4j(), spec.name(), config.bus(), config.address());
-        return Ads1115Sensor.create(config, device, context.clock());
+    protected Sensor open(Ads1115Config config, I2cDevice device, Clock clock) {
+        return Ads1115Sensor.create(config, device, clock);
     }
 
     /** Builds the typed config, recording each problem under its key (check {@code problems} first). */
+    @Override
     public Ads1115Config config(SensorSpec spec, Problems problems) {
         Options options = new Options(spec.options(), problems).allowOnly(OPTIONS);
-        int bus = spec.bus() == null ? 1 : spec.bus();
-        if (bus < 0) {
-            problems.add("bus", "expected a bus number >= 0, got " + bus);
-            bus = 1;
-        }
-        int address = spec.address() == null ? 0x48 : spec.address();
-        if (address < 0x48 || address > 0x4B) {
-            problems.add("address", String.format("expected 0x48..0x4B, got 0x%02X", address));
-            address = 0x48;
-        }
+        int bus = bus(spec, problems);
+        int address = address(spec, problems);
         Ads1115Config.Mux mux = options.choice("channel", Ads1115Config.Mux.class, Ads1115Config.Mux.AIN0);
         Ads1115Config.Gain gain = options.choice("gain", Ads1115Config.Gain.class, Ads1115Config.Gain.FS_4_096V);
         Ads1115Config.DataRate rate = options.choice("data-rate", Ads1115Config.DataRate.class, Ads1115Config.DataRate.SPS_128);
@@ -95,11 +85,7 @@ public final class Ads1115DriverFactory implements SensorDriverFactory {
                 scaling = new Ads1115Config.Scaling(options.string("unit", "V"), va, a, vb, b, min, max);
             }
         }
-        int stuck = options.integer("stuck-threshold", 0, 0, 1_000_000);
-        if (stuck == 1) {
-            problems.add("options.stuck-threshold", "expected 0 (off) or at least 2, got 1");
-            stuck = 0;
-        }
+        int stuck = options.stuckThreshold(0);
         return new Ads1115Config(spec.name(), bus, address,
                 List.of(new Ads1115Config.Channel(quantity, mux, gain, rate, scaling)), stuck);
     }

@@ -1,5 +1,6 @@
 package dev.fleetlet.drivers.bme280;
 
+import dev.fleetlet.drivers.spi.I2cChipConfig;
 import java.util.Objects;
 
 /**
@@ -28,7 +29,7 @@ public record Bme280Config(
         Mode mode,
         Filter filter,
         Standby standby,
-        int stuckThreshold) {
+        int stuckThreshold) implements I2cChipConfig {
 
     public Bme280Config {
         if (name == null || name.isBlank()) {

@@ -6,9 +6,9 @@ import dev.fleetlet.drivers.config.Problems;
 import dev.fleetlet.drivers.config.SensorSpec;
 import dev.fleetlet.drivers.i2c.I2cDevice;
 import dev.fleetlet.drivers.i2c.Pause;
-import dev.fleetlet.drivers.i2c.Pi4jI2cDevice;
 import dev.fleetlet.drivers.spi.DriverContext;
-import dev.fleetlet.drivers.spi.SensorDriverFactory;
+import dev.fleetlet.drivers.spi.I2cChipFactory;
+import java.time.Clock;
 import java.util.Objects;
 import java.util.Set;
 
@@ -20,7 +20,7 @@ import java.util.Set;
  * {@code x2}..{@code x16}), {@code standby} ({@code ms-0-5} .. {@code ms-1000}, default {@code ms-1000}),
  * {@code stuck-threshold} (default 10, 0 = off).
  */
-public final class Bme280DriverFactory implements SensorDriverFactory {
+public final class Bme280DriverFactory extends I2cChipFactory<Bme280Config> {
 
     private static final Set<String> OPTIONS = Set.of("oversampling-temperature", "oversampling-pressure",
             "oversampling-humidity", "mode", "filter", "standby", "stuck-threshold");
@@ -32,6 +32,7 @@ public final class Bme280DriverFactory implements SensorDriverFactory {
 
     /** A factory for one chip variant; its type is the variant's name in lower case. */
     public Bme280DriverFactory(Bme280Config.Variant variant) {
+        super(0x76, 0x77);
         this.variant = Objects.requireNonNull(variant, "variant");
     }
 
@@ -41,43 +42,29 @@ public final class Bme280DriverFactory implements SensorDriverFactory {
     }
 
     @Override
-    public void validate(SensorSpec spec, Problems problems) {
-        config(spec, problems);
+    protected Sensor createSimulated(Bme280Config config, SensorSpec spec, DriverContext context) {
+        FakeBme280 fake = new FakeBme280(config.address(), variant, FakeBme280.DATASHEET_CALIBRATION,
+                context.requireSignals().signal(spec, "temperature"),
+                context.requireSignals().signal(spec, "pressure"),
+                context.requireSignals().signal(spec, "humidity"));
+        fake.setAdcNoise(new java.util.Random(spec.name().hashCode()), SIMULATED_NOISE_LSB);
+        return new Bme280Sensor(config, fake, context.clock(), Pause.NONE);
     }
 
     @Override
-    public Sensor create(SensorSpec spec, DriverContext context) {
-        Problems problems = Problems.root().scoped(spec.keyPath());
-        Bme280Config config = config(spec, problems);
-        problems.throwIfAny();
-        if (context.simulated()) {
-            FakeBme280 fake = new FakeBme280(config.address(), variant, FakeBme280.DATASHEET_CALIBRATION,
-                    context.requireSignals().signal(spec, "temperature"),
-                    context.requireSignals().signal(spec, "pressure"),
-                    context.requireSignals().signal(spec, "humidity"));
-            fake.setAdcNoise(new java.util.Random(spec.name().hashCode()), SIMULATED_NOISE_LSB);
-            return new Bme280Sensor(config, fake, context.clock(), Pause.NONE);
-        }
-        I2cDevice device = Pi4jI2cDevice.open(context.requirePi4j(), spec.name(), config.bus(), config.address());
-        return Bme280Sensor.create(config, device, context.clock());
+    protected Sensor open(Bme280Config config, I2cDevice device, Clock clock) {
+        return Bme280Sensor.create(config, device, clock);
     }
 
     /**
      * Builds the typed config from a spec, recording each problem under its key; returns defaults
      * where a value was unusable (check {@code problems} before using the result).
      */
+    @Override
     public Bme280Config config(SensorSpec spec, Problems problems) {
         Options options = new Options(spec.options(), problems).allowOnly(OPTIONS);
-        int bus = spec.bus() == null ? 1 : spec.bus();
-        if (bus < 0) {
-            problems.add("bus", "expected a bus number >= 0, got " + bus);
-            bus = 1;
-        }
-        int address = spec.address() == null ? 0x76 : spec.address();
-        if (address != 0x76 && address != 0x77) {
-            problems.add("address", String.format("expected 0x76 or 0x77, got 0x%02X", address));
-            address = 0x76;
-        }
+        int bus = bus(spec, problems);
+        int address = address(spec, problems);
         Bme280Config.Oversampling t = options.choice("oversampling-temperature", Bme280Config.Oversampling.class,
                 Bme280Config.Oversampling.X1);
         if (t == Bme280Config.Oversampling.SKIP) {
@@ -95,11 +82,7 @@ public final class Bme280DriverFactory implements SensorDriverFactory {
         Bme280Config.Mode mode = options.choice("mode", Bme280Config.Mode.class, Bme280Config.Mode.FORCED);
         Bme280Config.Filter filter = options.choice("filter", Bme280Config.Filter.class, Bme280Config.Filter.OFF);
         Bme280Config.Standby standby = options.choice("standby", Bme280Config.Standby.class, Bme280Config.Standby.MS_1000);
-        int stuck = options.integer("stuck-threshold", 10, 0, 1_000_000);
-        if (stuck == 1) {
-            problems.add("options.stuck-threshold", "expected 0 (off) or at least 2, got 1");
-            stuck = 10;
-        }
+        int stuck = options.stuckThreshold(10);
         return new Bme280Config(spec.name(), bus, address, variant, t, p, h, mode, filter, standby, stuck);
     }
 }

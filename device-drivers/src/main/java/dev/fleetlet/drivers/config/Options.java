@@ -104,6 +104,19 @@ public final class Options {
         return defaultValue;
     }
 
+    /**
+     * The {@code stuck-threshold} option shared by the chip drivers: identical raw samples in a row that
+     * make readings suspect, 0 (off) or 2..1,000,000; 1 is reported and read as {@code defaultValue}.
+     */
+    public int stuckThreshold(int defaultValue) {
+        int stuck = integer("stuck-threshold", defaultValue, 0, 1_000_000);
+        if (stuck == 1) {
+            problems.add("options.stuck-threshold", "expected 0 (off) or at least 2, got 1");
+            stuck = defaultValue;
+        }
+        return stuck;
+    }
+
     public Duration duration(String key, Duration defaultValue) {
         String v = values.get(key);
         if (v == null) {

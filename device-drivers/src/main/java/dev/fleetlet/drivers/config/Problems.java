@@ -2,6 +2,7 @@ package dev.fleetlet.drivers.config;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 
 /**
  * Collects configuration problems under a key-path prefix. A driver factory receives a collector
@@ -22,6 +23,18 @@ public final class Problems {
     /** A fresh, unscoped collector. */
     public static Problems root() {
         return new Problems("", new ArrayList<>());
+    }
+
+    /**
+     * Runs {@code check} with a fresh collector scoped to {@code keyPath} and returns its result, or throws
+     * {@link ConfigException} with every problem it recorded. For driver factories whose {@code create}
+     * checks a spec exactly as their {@code validate} does.
+     */
+    public static <T> T checked(String keyPath, Function<Problems, T> check) {
+        Problems problems = root().scoped(keyPath);
+        T result = check.apply(problems);
+        problems.throwIfAny();
+        return result;
     }
 
     /** A collector that writes into the same list under {@code prefix.key}. */

@@ -6,7 +6,8 @@ import dev.fleetlet.drivers.config.Problems;
 import dev.fleetlet.drivers.config.SensorSpec;
 import dev.fleetlet.drivers.i2c.Pause;
 import dev.fleetlet.drivers.spi.DriverContext;
-import dev.fleetlet.drivers.spi.SensorDriverFactory;
+import dev.fleetlet.drivers.spi.ConfiguredSensorFactory;
+import dev.fleetlet.drivers.sysfs.SysfsFiles;
 import java.time.Duration;
 import java.util.Set;
 
@@ -16,7 +17,7 @@ import java.util.Set;
  * 500ms), {@code min-interval} (at least and default 2s), {@code stuck-threshold} (default 0 = off).
  * Needs {@code dtoverlay=dht11,gpiopin=N} on the board; the {@code pin} key is not used by this driver.
  */
-public final class Dht22DriverFactory implements SensorDriverFactory {
+public final class Dht22DriverFactory extends ConfiguredSensorFactory<Dht22Config> {
 
     private static final Set<String> OPTIONS = Set.of("device", "attempts", "retry-backoff", "min-interval", "stuck-threshold");
 
@@ -26,24 +27,19 @@ public final class Dht22DriverFactory implements SensorDriverFactory {
     }
 
     @Override
-    public void validate(SensorSpec spec, Problems problems) {
-        config(spec, problems);
+    protected Sensor createSimulated(Dht22Config config, SensorSpec spec, DriverContext context) {
+        FakeIioDht fake = new FakeIioDht(context.root(), config.device() == null ? "iio:device0" : config.device(),
+                context.requireSignals().signal(spec, "temperature"), context.requireSignals().signal(spec, "humidity"));
+        return new Dht22Sensor(config, fake, context.root(), context.clock(), Pause.NONE);
     }
 
     @Override
-    public Sensor create(SensorSpec spec, DriverContext context) {
-        Problems problems = Problems.root().scoped(spec.keyPath());
-        Dht22Config config = config(spec, problems);
-        problems.throwIfAny();
-        if (context.simulated()) {
-            FakeIioDht fake = new FakeIioDht(context.root(), config.device() == null ? "iio:device0" : config.device(),
-                    context.requireSignals().signal(spec, "temperature"), context.requireSignals().signal(spec, "humidity"));
-            return new Dht22Sensor(config, fake, context.root(), context.clock(), Pause.NONE);
-        }
-        return new Dht22Sensor(config, IioFiles.SYSTEM, context.root(), context.clock(), Pause.SLEEP);
+    protected Sensor createReal(Dht22Config config, SensorSpec spec, DriverContext context) {
+        return new Dht22Sensor(config, SysfsFiles.SYSTEM, context.root(), context.clock(), Pause.SLEEP);
     }
 
     /** Builds the typed config, recording each problem under its key (check {@code problems} first). */
+    @Override
     public Dht22Config config(SensorSpec spec, Problems problems) {
         Options options = new Options(spec.options(), problems).allowOnly(OPTIONS);
         String device = options.string("device", null);
@@ -58,11 +54,7 @@ public final class Dht22DriverFactory implements SensorDriverFactory {
             problems.add("options.min-interval", "expected at least 2s (the DHT22 cannot be read faster), got " + minInterval.toMillis() + "ms");
             minInterval = Dht22Config.SENSOR_MIN_INTERVAL;
         }
-        int stuck = options.integer("stuck-threshold", 0, 0, 1_000_000);
-        if (stuck == 1) {
-            problems.add("options.stuck-threshold", "expected 0 (off) or at least 2, got 1");
-            stuck = 0;
-        }
+        int stuck = options.stuckThreshold(0);
         return new Dht22Config(spec.name(), device, attempts, backoff, minInterval, stuck);
     }
 }

@@ -4,6 +4,7 @@ import dev.fleetlet.drivers.Reading;
 import dev.fleetlet.drivers.Sensor;
 import dev.fleetlet.drivers.i2c.Pause;
 import dev.fleetlet.drivers.i2c.StuckValueDetector;
+import dev.fleetlet.drivers.sysfs.SysfsFiles;
 import java.io.IOException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -37,7 +38,7 @@ public final class Dht22Sensor implements Sensor {
     private static final Logger log = LoggerFactory.getLogger(Dht22Sensor.class);
 
     private final Dht22Config config;
-    private final IioFiles files;
+    private final SysfsFiles files;
     private final Path devicesDir;
     private final Clock clock;
     private final Pause pause;
@@ -50,12 +51,12 @@ public final class Dht22Sensor implements Sensor {
 
     /**
      * @param config the validated settings
-     * @param files  the sysfs port ({@link IioFiles#SYSTEM} on a board)
+     * @param files  the sysfs port ({@link SysfsFiles#SYSTEM} on a board)
      * @param root   the filesystem root ({@code /} on a board)
      * @param clock  decides the minimum interval and stamps readings
      * @param pause  waits between attempts ({@link Pause#SLEEP} on a board)
      */
-    public Dht22Sensor(Dht22Config config, IioFiles files, Path root, Clock clock, Pause pause) {
+    public Dht22Sensor(Dht22Config config, SysfsFiles files, Path root, Clock clock, Pause pause) {
         this.config = Objects.requireNonNull(config, "config");
         this.files = Objects.requireNonNull(files, "files");
         this.devicesDir = Objects.requireNonNull(root, "root").resolve("sys/bus/iio/devices");

@@ -1,5 +1,6 @@
 package dev.fleetlet.drivers.dht22;
 
+import dev.fleetlet.drivers.sysfs.SysfsFiles;
 import java.io.IOException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -21,7 +22,7 @@ import java.util.function.DoubleSupplier;
  * {@link #setPresent(boolean)} removes the device (overlay not loaded); {@link #setStuck(boolean)}
  * repeats the last measurement; {@link #setContent(String, String)} serves a file verbatim.
  */
-public class FakeIioDht implements IioFiles {
+public class FakeIioDht implements SysfsFiles {
 
     /** The kernel's message for EIO. */
     public static final String EIO = "Input/output error";

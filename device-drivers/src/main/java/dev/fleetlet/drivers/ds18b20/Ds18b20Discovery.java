@@ -1,5 +1,6 @@
 package dev.fleetlet.drivers.ds18b20;
 
+import dev.fleetlet.drivers.sysfs.SysfsFiles;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
@@ -11,14 +12,14 @@ import java.util.Objects;
  */
 public final class Ds18b20Discovery {
 
-    private final W1Files files;
+    private final SysfsFiles files;
     private final Path devicesDir;
 
     /**
      * @param files the sysfs port
      * @param root  the filesystem root ({@code /} on a board, a fake tree in tests)
      */
-    public Ds18b20Discovery(W1Files files, Path root) {
+    public Ds18b20Discovery(SysfsFiles files, Path root) {
         this.files = Objects.requireNonNull(files, "files");
         this.devicesDir = Objects.requireNonNull(root, "root").resolve("sys/bus/w1/devices");
     }

@@ -5,7 +5,8 @@ import dev.fleetlet.drivers.config.Options;
 import dev.fleetlet.drivers.config.Problems;
 import dev.fleetlet.drivers.config.SensorSpec;
 import dev.fleetlet.drivers.spi.DriverContext;
-import dev.fleetlet.drivers.spi.SensorDriverFactory;
+import dev.fleetlet.drivers.spi.ConfiguredSensorFactory;
+import dev.fleetlet.drivers.sysfs.SysfsFiles;
 import java.util.Set;
 
 /**
@@ -14,7 +15,7 @@ import java.util.Set;
  * {@code <root>/sys/bus/w1/devices}; on the simulated board an in-memory bus with one sensor fed
  * by the {@code temperature} signal.
  */
-public final class Ds18b20DriverFactory implements SensorDriverFactory {
+public final class Ds18b20DriverFactory extends ConfiguredSensorFactory<Ds18b20Config> {
 
     /** The id the simulated board gives its sensor when none is configured. */
     public static final String SIMULATED_ID = "28-00000000f1ee";
@@ -26,25 +27,20 @@ public final class Ds18b20DriverFactory implements SensorDriverFactory {
     }
 
     @Override
-    public void validate(SensorSpec spec, Problems problems) {
-        config(spec, problems);
+    protected Sensor createSimulated(Ds18b20Config config, SensorSpec spec, DriverContext context) {
+        FakeW1Bus bus = new FakeW1Bus(context.root());
+        bus.addSensor(config.deviceId() == null ? SIMULATED_ID : config.deviceId(),
+                context.requireSignals().signal(spec, "temperature"));
+        return new Ds18b20Sensor(config, bus, context.root(), context.clock());
     }
 
     @Override
-    public Sensor create(SensorSpec spec, DriverContext context) {
-        Problems problems = Problems.root().scoped(spec.keyPath());
-        Ds18b20Config config = config(spec, problems);
-        problems.throwIfAny();
-        if (context.simulated()) {
-            FakeW1Bus bus = new FakeW1Bus(context.root());
-            bus.addSensor(config.deviceId() == null ? SIMULATED_ID : config.deviceId(),
-                    context.requireSignals().signal(spec, "temperature"));
-            return new Ds18b20Sensor(config, bus, context.root(), context.clock());
-        }
-        return new Ds18b20Sensor(config, W1Files.SYSTEM, context.root(), context.clock());
+    protected Sensor createReal(Ds18b20Config config, SensorSpec spec, DriverContext context) {
+        return new Ds18b20Sensor(config, SysfsFiles.SYSTEM, context.root(), context.clock());
     }
 
     /** Builds the typed config, recording each problem under its key (check {@code problems} first). */
+    @Override
     public Ds18b20Config config(SensorSpec spec, Problems problems) {
         Options options = new Options(spec.options(), problems).allowOnly(OPTIONS);
         String id = options.string("device-id", null);
@@ -52,11 +48,7 @@ public final class Ds18b20DriverFactory implements SensorDriverFactory {
             problems.add("options.device-id", "expected 28- and 12 lower-case hex digits like 28-0316a2791cff, got '" + id + "'");
             id = null;
         }
-        int stuck = options.integer("stuck-threshold", 0, 0, 1_000_000);
-        if (stuck == 1) {
-            problems.add("options.stuck-threshold", "expected 0 (off) or at least 2, got 1");
-            stuck = 0;
-        }
+        int stuck = options.stuckThreshold(0);
         return new Ds18b20Config(spec.name(), id, stuck);
     }
 }

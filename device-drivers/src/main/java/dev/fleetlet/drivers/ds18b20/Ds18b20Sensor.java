@@ -3,6 +3,7 @@ package dev.fleetlet.drivers.ds18b20;
 import dev.fleetlet.drivers.Reading;
 import dev.fleetlet.drivers.Sensor;
 import dev.fleetlet.drivers.i2c.StuckValueDetector;
+import dev.fleetlet.drivers.sysfs.SysfsFiles;
 import java.io.IOException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -31,7 +32,7 @@ public final class Ds18b20Sensor implements Sensor {
     private static final int DISCONNECTED_MILLI = -127_000;
 
     private final Ds18b20Config config;
-    private final W1Files files;
+    private final SysfsFiles files;
     private final Ds18b20Discovery discovery;
     private final Clock clock;
     private final StuckValueDetector stuck;
@@ -39,11 +40,11 @@ public final class Ds18b20Sensor implements Sensor {
 
     /**
      * @param config the validated settings
-     * @param files  the sysfs port ({@link W1Files#SYSTEM} on a board)
+     * @param files  the sysfs port ({@link SysfsFiles#SYSTEM} on a board)
      * @param root   the filesystem root ({@code /} on a board)
      * @param clock  stamps the readings
      */
-    public Ds18b20Sensor(Ds18b20Config config, W1Files files, Path root, Clock clock) {
+    public Ds18b20Sensor(Ds18b20Config config, SysfsFiles files, Path root, Clock clock) {
         this.config = Objects.requireNonNull(config, "config");
         this.files = Objects.requireNonNull(files, "files");
         this.discovery = new Ds18b20Discovery(files, root);

@@ -1,5 +1,6 @@
 package dev.fleetlet.drivers.ds18b20;
 
+import dev.fleetlet.drivers.sysfs.SysfsFiles;
 import java.io.IOException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -22,7 +23,7 @@ import java.util.function.DoubleSupplier;
  * that left the bus, {@link #setTemperatureFileOnly(String, boolean)} for a node without
  * {@code w1_slave}, and {@link #setContent(String, String)} for verbatim {@code w1_slave} text.
  */
-public class FakeW1Bus implements W1Files {
+public class FakeW1Bus implements SysfsFiles {
 
     /** A fault a sensor node can show. */
     public enum Fault {

@@ -10,8 +10,8 @@ import dev.fleetlet.drivers.config.Options;
 import dev.fleetlet.drivers.config.Problems;
 import dev.fleetlet.drivers.config.SensorSpec;
 import dev.fleetlet.drivers.spi.ActuatorDriverFactory;
+import dev.fleetlet.drivers.spi.ConfiguredSensorFactory;
 import dev.fleetlet.drivers.spi.DriverContext;
-import dev.fleetlet.drivers.spi.SensorDriverFactory;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
@@ -27,7 +27,7 @@ public final class GpioDriverFactories {
     }
 
     /** {@code digital-input}: options pull (up|down|off, default off), debounce (10ms), activeLow (false), quantity (state). */
-    public static final class DigitalInputFactory implements SensorDriverFactory {
+    public static final class DigitalInputFactory extends ConfiguredSensorFactory<DigitalInputSensor.Settings> {
 
         @Override
         public String type() {
@@ -35,11 +35,7 @@ public final class GpioDriverFactories {
         }
 
         @Override
-        public void validate(SensorSpec spec, Problems problems) {
-            settings(spec, problems);
-        }
-
-        private static DigitalInputSensor.Settings settings(SensorSpec spec, Problems problems) {
+        protected DigitalInputSensor.Settings config(SensorSpec spec, Problems problems) {
             if (spec.pin() == null) {
                 problems.add("pin", "required for digital-input: the BCM GPIO number (0-27)");
             }
@@ -58,14 +54,13 @@ public final class GpioDriverFactories {
         }
 
         @Override
-        public Sensor create(SensorSpec spec, DriverContext context) {
-            Problems problems = Problems.root().scoped(spec.keyPath());
-            DigitalInputSensor.Settings settings = settings(spec, problems);
-            problems.throwIfAny();
+        protected Sensor createReal(DigitalInputSensor.Settings settings, SensorSpec spec, DriverContext context) {
+            return new DigitalInputSensor(settings, context.requirePi4j(), context.clock());
+        }
+
+        @Override
+        protected Sensor createSimulated(DigitalInputSensor.Settings settings, SensorSpec spec, DriverContext context) {
             DigitalInputSensor sensor = new DigitalInputSensor(settings, context.requirePi4j(), context.clock());
-            if (!context.simulated()) {
-                return sensor;
-            }
             DoubleSupplier signal = context.requireSignals().signal(spec, sensor.settings().quantity());
             return new Stimulated(sensor, signal);
         }
@@ -165,9 +160,7 @@ public final class GpioDriverFactories {
 
         @Override
         public Actuator create(ActuatorSpec spec, DriverContext context) {
-            Problems problems = Problems.root().scoped(spec.keyPath());
-            PwmActuator.Settings settings = settings(spec, problems);
-            problems.throwIfAny();
+            PwmActuator.Settings settings = Problems.checked(spec.keyPath(), problems -> settings(spec, problems));
             return new PwmActuator(settings, context.requirePi4j(), context.clock(), context.scheduler());
         }
     }

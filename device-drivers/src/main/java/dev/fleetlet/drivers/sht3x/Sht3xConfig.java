@@ -1,5 +1,6 @@
 package dev.fleetlet.drivers.sht3x;
 
+import dev.fleetlet.drivers.spi.I2cChipConfig;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -12,7 +13,8 @@ import java.util.Objects;
  * @param repeatability  measurement repeatability; higher takes longer and is less noisy (default HIGH)
  * @param stuckThreshold identical raw T/RH pairs in a row that make the readings suspect; 0 disables; default 10
  */
-public record Sht3xConfig(String name, int bus, int address, Repeatability repeatability, int stuckThreshold) {
+public record Sht3xConfig(String name, int bus, int address, Repeatability repeatability, int stuckThreshold)
+        implements I2cChipConfig {
 
     public Sht3xConfig {
         if (name == null || name.isBlank()) {

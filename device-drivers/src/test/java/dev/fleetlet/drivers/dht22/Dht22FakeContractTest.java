@@ -2,8 +2,8 @@ package dev.fleetlet.drivers.dht22;
 
 import dev.fleetlet.drivers.i2c.ContractMode;
 import dev.fleetlet.drivers.i2c.Expectation;
-import dev.fleetlet.drivers.i2c.MutableClock;
 import dev.fleetlet.drivers.i2c.Pause;
+import dev.fleetlet.drivers.testing.MutableClock;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;

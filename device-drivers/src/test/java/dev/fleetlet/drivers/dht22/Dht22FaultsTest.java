@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.fleetlet.drivers.Quality;
 import dev.fleetlet.drivers.Reading;
-import dev.fleetlet.drivers.i2c.MutableClock;
+import dev.fleetlet.drivers.testing.MutableClock;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;

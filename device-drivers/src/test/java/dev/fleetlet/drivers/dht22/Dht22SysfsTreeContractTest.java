@@ -2,8 +2,9 @@ package dev.fleetlet.drivers.dht22;
 
 import dev.fleetlet.drivers.i2c.ContractMode;
 import dev.fleetlet.drivers.i2c.Expectation;
-import dev.fleetlet.drivers.i2c.MutableClock;
 import dev.fleetlet.drivers.i2c.Pause;
+import dev.fleetlet.drivers.sysfs.SysfsFiles;
+import dev.fleetlet.drivers.testing.MutableClock;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -13,7 +14,7 @@ import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The DHT22 contract on a real directory tree read through {@link IioFiles#SYSTEM}, next to another IIO device. */
+/** The DHT22 contract on a real directory tree read through {@link SysfsFiles#SYSTEM}, next to another IIO device. */
 class Dht22SysfsTreeContractTest extends Dht22Contract {
 
     @TempDir
@@ -36,7 +37,7 @@ class Dht22SysfsTreeContractTest extends Dht22Contract {
 
     @Override
     protected Dht22Sensor createSensor() {
-        return new Dht22Sensor(Dht22Config.defaults("porch"), IioFiles.SYSTEM, root, new MutableClock(Instant.EPOCH), Pause.NONE);
+        return new Dht22Sensor(Dht22Config.defaults("porch"), SysfsFiles.SYSTEM, root, new MutableClock(Instant.EPOCH), Pause.NONE);
     }
 
     @Override

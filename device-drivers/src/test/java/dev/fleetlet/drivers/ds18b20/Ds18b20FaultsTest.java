@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.fleetlet.drivers.Quality;
 import dev.fleetlet.drivers.Reading;
+import dev.fleetlet.drivers.sysfs.SysfsFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -150,7 +151,7 @@ class Ds18b20FaultsTest {
     void directoriesInPlaceOfTheFilesOnARealTreeAreAMissingNode(@TempDir Path tree) throws IOException {
         Path node = Files.createDirectories(tree.resolve("sys/bus/w1/devices/" + ID));
         Files.createDirectories(node.resolve("temperature"));
-        Ds18b20Sensor sensor = new Ds18b20Sensor(Ds18b20Config.of("tank", ID), W1Files.SYSTEM, tree, clock);
+        Ds18b20Sensor sensor = new Ds18b20Sensor(Ds18b20Config.of("tank", ID), SysfsFiles.SYSTEM, tree, clock);
 
         Reading reading = sensor.sample().get(0);
 

@@ -2,6 +2,7 @@ package dev.fleetlet.drivers.ds18b20;
 
 import dev.fleetlet.drivers.i2c.ContractMode;
 import dev.fleetlet.drivers.i2c.Expectation;
+import dev.fleetlet.drivers.sysfs.SysfsFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -12,7 +13,7 @@ import java.time.ZoneOffset;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The DS18B20 contract on a real directory tree read through {@link W1Files#SYSTEM}. */
+/** The DS18B20 contract on a real directory tree read through {@link SysfsFiles#SYSTEM}. */
 class Ds18b20SysfsTreeContractTest extends Ds18b20Contract {
 
     private static final String ID = "28-03199779f5a1";
@@ -35,13 +36,13 @@ class Ds18b20SysfsTreeContractTest extends Ds18b20Contract {
 
     @Override
     protected Ds18b20Sensor createSensor(boolean byId) {
-        return new Ds18b20Sensor(new Ds18b20Config("tank", byId ? ID : null, 0), W1Files.SYSTEM, root,
+        return new Ds18b20Sensor(new Ds18b20Config("tank", byId ? ID : null, 0), SysfsFiles.SYSTEM, root,
                 Clock.fixed(Instant.EPOCH, ZoneOffset.UTC));
     }
 
     @Override
     protected Ds18b20Discovery discovery() {
-        return new Ds18b20Discovery(W1Files.SYSTEM, root);
+        return new Ds18b20Discovery(SysfsFiles.SYSTEM, root);
     }
 
     @Override

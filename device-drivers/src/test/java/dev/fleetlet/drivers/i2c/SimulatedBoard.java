@@ -8,6 +8,7 @@ import dev.fleetlet.drivers.config.SensorSpec;
 import dev.fleetlet.drivers.sim.SimulatedSignals;
 import dev.fleetlet.drivers.spi.DriverContext;
 import dev.fleetlet.drivers.spi.SensorDriverFactory;
+import dev.fleetlet.drivers.testing.MutableClock;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;

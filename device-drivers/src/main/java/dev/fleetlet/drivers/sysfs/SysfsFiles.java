@@ -1,4 +1,4 @@
-package dev.fleetlet.drivers.dht22;
+package dev.fleetlet.drivers.sysfs;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -9,14 +9,16 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The port to the kernel's IIO sysfs files. {@link #SYSTEM} reads the real filesystem; {@link FakeIioDht}
- * serves an in-memory DHT device for tests and the simulated board.
+ * The port through which the sysfs drivers (1-Wire DS18B20, IIO DHT22) read kernel files. Drivers resolve
+ * every path against the root they were given ({@code /} on a board, a temporary tree in tests), so
+ * {@link #SYSTEM} simply reads the paths it is handed; the in-memory fakes
+ * ({@code ds18b20.FakeW1Bus}, {@code dht22.FakeIioDht}) serve simulated nodes under such a root.
  *
- * <p>On a real kernel, reading {@code in_temp_input} of the dht11 driver runs a measurement and fails
- * regularly: Java sees {@link IOException} with the message "Input/output error" (EIO, checksum or
- * framing) or "Connection timed out" (ETIMEDOUT, too few edges seen).
+ * <p>On a real kernel reading a value file runs a measurement and may fail with {@link IOException}
+ * carrying the kernel's message: "Input/output error" (EIO), "Connection timed out" (ETIMEDOUT),
+ * "No such device" (the sensor left the bus).
  */
-public interface IioFiles {
+public interface SysfsFiles {
 
     /** Names of the entries in {@code dir}; empty when it does not exist. */
     List<String> list(Path dir) throws IOException;
@@ -24,11 +26,11 @@ public interface IioFiles {
     /** Whether {@code file} exists as a regular file. */
     boolean isFile(Path file);
 
-    /** The whole content of {@code file}; {@link java.nio.file.NoSuchFileException} when missing. */
+    /** The whole content of {@code file} as ASCII; {@link java.nio.file.NoSuchFileException} when missing. */
     String read(Path file) throws IOException;
 
     /** The real filesystem. */
-    IioFiles SYSTEM = new IioFiles() {
+    SysfsFiles SYSTEM = new SysfsFiles() {
         @Override
         public List<String> list(Path dir) throws IOException {
             if (!Files.isDirectory(dir)) {
