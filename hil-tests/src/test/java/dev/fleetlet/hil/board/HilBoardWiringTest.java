@@ -3,6 +3,7 @@ package dev.fleetlet.hil.board;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowable;
+import static org.assertj.core.api.Assertions.tuple;
 
 import dev.fleetlet.drivers.board.BoardStartException;
 import dev.fleetlet.drivers.config.ActuatorSpec;
@@ -77,7 +78,7 @@ class HilBoardWiringTest {
         assertThat(hil.sensorOfType("ds18b20").options()).containsKey("device-id");
         assertThat(Ads1115HilTest.expectationsFor(hil.sensorOfType("ads1115")))
                 .extracting(Expectation::quantity, Expectation::unit, Expectation::min, Expectation::max)
-                .containsExactly(org.assertj.core.groups.Tuple.tuple("voltage", "V", -4.096, 4.096));
+                .containsExactly(tuple("voltage", "V", -4.096, 4.096));
     }
 
     @Test
