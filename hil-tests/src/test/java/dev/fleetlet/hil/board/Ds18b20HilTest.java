@@ -4,7 +4,7 @@ import dev.fleetlet.drivers.config.SensorSpec;
 import dev.fleetlet.drivers.ds18b20.Ds18b20Contract;
 import dev.fleetlet.drivers.ds18b20.Ds18b20Discovery;
 import dev.fleetlet.drivers.ds18b20.Ds18b20Sensor;
-import dev.fleetlet.drivers.ds18b20.W1Files;
+import dev.fleetlet.drivers.sysfs.SysfsFiles;
 import dev.fleetlet.drivers.i2c.ContractMode;
 import dev.fleetlet.drivers.i2c.Expectation;
 import java.util.LinkedHashMap;
@@ -53,7 +53,7 @@ class Ds18b20HilTest extends Ds18b20Contract {
 
     @Override
     protected Ds18b20Discovery discovery() {
-        return new Ds18b20Discovery(W1Files.SYSTEM, hil.config().root());
+        return new Ds18b20Discovery(SysfsFiles.SYSTEM, hil.config().root());
     }
 
     @Override
