@@ -1,5 +1,6 @@
 package dev.fleetlet.drivers;
 
+import java.time.Duration;
 import java.util.List;
 
 /**
@@ -20,6 +21,21 @@ public interface Sensor extends AutoCloseable {
 
     /** Reads the hardware once. Never throws; failures are readings with a failed quality. */
     List<Reading> sample();
+
+    /**
+     * The longest a healthy {@link #sample()} is expected to block, including the time the kernel or
+     * the chip needs for a conversion and the driver's own retries and pauses; {@link Duration#ZERO}
+     * (the default) for drivers that only move a few bytes over a bus or read a ready sysfs value.
+     *
+     * <p>The {@link dev.fleetlet.drivers.sampler.Sampler} uses it twice: a sensor at or above its slow
+     * threshold (50 ms by default) runs on the slow lane, so a 750 ms 1-Wire conversion never delays a
+     * fast I2C read; and a read that takes longer than a multiple of it (with a floor) is reported as
+     * timed out. Return a fixed figure from the configuration; must not touch the hardware, must not be
+     * negative.
+     */
+    default Duration expectedReadTime() {
+        return Duration.ZERO;
+    }
 
     /** Releases the bus or pin. Idempotent. */
     @Override

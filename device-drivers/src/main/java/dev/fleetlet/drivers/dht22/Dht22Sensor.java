@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -36,6 +37,11 @@ import org.slf4j.LoggerFactory;
 public final class Dht22Sensor implements Sensor {
 
     private static final Logger log = LoggerFactory.getLogger(Dht22Sensor.class);
+    /**
+     * Allowance for one read of the kernel's dht11 driver: the 18 ms start pulse, the sensor's reply
+     * and 40 bits (about 25 ms together), rounded up for a loaded board.
+     */
+    static final Duration ATTEMPT_TIME = Duration.ofMillis(100);
 
     private final Dht22Config config;
     private final SysfsFiles files;
@@ -73,6 +79,15 @@ public final class Dht22Sensor implements Sensor {
     /** Reads retried after EIO/ETIMEDOUT since this driver was created (a health figure). */
     public int retries() {
         return retries;
+    }
+
+    /**
+     * Worst case of one sample: every attempt failing, {@code attempts × 100 ms + (attempts - 1) ×
+     * retry-backoff} (1.3 s with the defaults of 3 attempts and 500 ms).
+     */
+    @Override
+    public Duration expectedReadTime() {
+        return ATTEMPT_TIME.multipliedBy(config.attempts()).plus(config.retryBackoff().multipliedBy(config.attempts() - 1L));
     }
 
     @Override

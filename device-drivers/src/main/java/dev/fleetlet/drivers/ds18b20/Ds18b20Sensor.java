@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
@@ -30,6 +31,8 @@ public final class Ds18b20Sensor implements Sensor {
     private static final Logger log = LoggerFactory.getLogger(Ds18b20Sensor.class);
     private static final int POWER_ON_MILLI = 85_000;
     private static final int DISCONNECTED_MILLI = -127_000;
+    /** t_CONV of a 12-bit conversion (datasheet maximum), which w1_therm waits inside the sysfs read. */
+    static final Duration CONVERSION_TIME = Duration.ofMillis(750);
 
     private final Ds18b20Config config;
     private final SysfsFiles files;
@@ -55,6 +58,12 @@ public final class Ds18b20Sensor implements Sensor {
     @Override
     public String name() {
         return config.name();
+    }
+
+    /** 750 ms: reading {@code w1_slave} (or {@code temperature}) blocks for a full 12-bit conversion. */
+    @Override
+    public Duration expectedReadTime() {
+        return CONVERSION_TIME;
     }
 
     @Override

@@ -4,31 +4,51 @@ import dev.fleetlet.drivers.Reading;
 import dev.fleetlet.drivers.Sensor;
 import dev.fleetlet.drivers.config.SensorSpec;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Samples every sensor at its configured interval on one scheduler thread ({@code fleetlet-sampler}),
- * applies the calibration offsets of its spec, and hands each reading to a {@link ReadingSink}.
+ * Samples every sensor at its configured interval, applies the calibration offsets of its spec, and
+ * hands each reading to a {@link ReadingSink}.
+ *
+ * <p>Lanes: a sensor whose {@link Sensor#expectedReadTime()} is at least {@link Options#slowThreshold()}
+ * (50 ms by default: DS18B20, DHT22, an ADS1115 at a low data rate) runs on the slow lane thread
+ * ({@code fleetlet-sampler-slow}); all others on the fast lane ({@code fleetlet-sampler}). A slow read
+ * therefore never delays a fast sensor; slow sensors may delay each other. Each lane runs its sensors
+ * one at a time, so every sensor is called from one thread at a time and its readings arrive in order.
+ * The slow lane thread exists only when a slow sensor is configured.
+ *
+ * <p>Hung drivers: a watchdog thread ({@code fleetlet-sampler-watchdog}) checks in-flight reads. A read
+ * that takes longer than {@code max(timeoutMultiple × expectedReadTime, minTimeout)} yields one failed
+ * {@code driver} reading "read timed out after N ms" for that sample; its lane thread is then
+ * abandoned (interrupted, but Java cannot stop a thread blocked in the kernel) and counted in
+ * {@link Stats#abandonedThreads()}, and a new thread continues the lane's schedule. Until the stuck
+ * read returns, that sensor's samples are failed "read timed out" readings without touching the
+ * driver; the late result of the stuck read is discarded. Other sensors of the lane are delayed at
+ * most by the timeout, once.
  *
  * <p>Isolation: a sensor that throws (breaking the {@link Sensor} contract) yields one failed
- * {@code driver} reading and stays scheduled; a sink that throws is logged and skipped. Neither
- * affects other sensors, except that a sensor which blocks delays the others on the shared thread —
- * that shows up as jitter in {@link #stats()}. Per sample the sampler itself allocates nothing beyond
- * the offset-corrected readings (readings without an offset are passed on as they are).
+ * {@code driver} reading and stays scheduled; a sink that throws is logged and skipped. Per sample the
+ * sampler itself allocates nothing beyond the offset-corrected readings (readings without an offset
+ * are passed on as they are).
  *
- * <p>Jitter is the lateness of each run against its ideal time {@code start + k * interval}.
+ * <p>Jitter is the lateness of each run against its ideal time {@code start + k * interval}, per lane.
  */
 public final class Sampler implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(Sampler.class);
 
-    /** Receives every reading, on the sampler thread. Must not block for long. */
+    /**
+     * Receives every reading. Called from the lane threads and the watchdog, possibly concurrently,
+     * so it must be thread-safe; must not block for long (it delays the lane that delivers).
+     */
     @FunctionalInterface
     public interface ReadingSink {
         void accept(Reading reading);
@@ -39,39 +59,106 @@ public final class Sampler implements AutoCloseable {
     }
 
     /**
-     * @param samples        sensor runs so far
-     * @param readings       readings delivered so far
-     * @param driverFailures runs in which a driver threw
-     * @param maxJitterNanos largest lateness of a run against its scheduled time
+     * How sensors are split into lanes and when a read counts as hung.
+     *
+     * @param slowThreshold   a sensor whose expected read time is at least this runs on the slow lane (default 50 ms)
+     * @param timeoutMultiple a read is timed out after this many expected read times (default 4) ...
+     * @param minTimeout      ... but never before this (default 1 s; also the timeout of sensors expecting 0)
+     * @param closeTimeout    how long {@link #close()} waits for in-flight reads (default 5 s)
      */
-    public record Stats(long samples, long readings, long driverFailures, long maxJitterNanos) {
+    public record Options(Duration slowThreshold, int timeoutMultiple, Duration minTimeout, Duration closeTimeout) {
+
+        public static final Options DEFAULTS = new Options(Duration.ofMillis(50), 4, Duration.ofSeconds(1),
+                Duration.ofSeconds(5));
+
+        public Options {
+            positive("slowThreshold", slowThreshold);
+            positive("minTimeout", minTimeout);
+            positive("closeTimeout", closeTimeout);
+            if (timeoutMultiple < 1) {
+                throw new IllegalArgumentException("timeoutMultiple: must be at least 1, got " + timeoutMultiple);
+            }
+        }
+
+        private static void positive(String field, Duration d) {
+            if (d == null || d.isNegative() || d.isZero()) {
+                throw new IllegalArgumentException(field + ": must be a positive duration, got " + d);
+            }
+        }
     }
 
+    /**
+     * @param samples             sensor runs so far
+     * @param readings            readings delivered so far
+     * @param driverFailures      runs in which a driver threw
+     * @param maxJitterNanos      largest lateness of a run against its scheduled time, over both lanes
+     * @param fastMaxJitterNanos  the same on the fast lane
+     * @param slowMaxJitterNanos  the same on the slow lane (0 without slow sensors)
+     * @param timeouts            samples reported as "read timed out" (the hung read and the samples while it stayed stuck)
+     * @param abandonedThreads    lane threads left behind in a hung driver and replaced
+     */
+    public record Stats(long samples, long readings, long driverFailures, long maxJitterNanos,
+                        long fastMaxJitterNanos, long slowMaxJitterNanos, long timeouts, long abandonedThreads) {
+    }
+
+    private static final int IDLE = 0;
+    private static final int READING = 1;
+    private static final int TIMED_OUT = 2;
+
     private final List<Task> tasks = new ArrayList<>();
+    private final Lane fast = new Lane("fleetlet-sampler");
+    private final Lane slow = new Lane("fleetlet-sampler-slow");
     private final ReadingSink sink;
     private final Clock clock;
-    private final ScheduledThreadPoolExecutor executor;
+    private final Options options;
+    private final ScheduledThreadPoolExecutor watchdog;
+    private final long watchdogPeriodNanos;
     private final AtomicLong samples = new AtomicLong();
     private final AtomicLong readings = new AtomicLong();
     private final AtomicLong failures = new AtomicLong();
-    private final AtomicLong maxJitter = new AtomicLong();
-    private volatile Thread thread;
+    private final AtomicLong timeouts = new AtomicLong();
+    private final AtomicLong abandoned = new AtomicLong();
+    private volatile boolean closed;
     private boolean started;
 
+    /** A sampler with {@link Options#DEFAULTS}. */
     public Sampler(List<Entry> entries, ReadingSink sink, Clock clock) {
+        this(entries, sink, clock, Options.DEFAULTS);
+    }
+
+    /**
+     * @throws IllegalArgumentException when a sensor's expected read time is null or negative (names the sensor)
+     */
+    public Sampler(List<Entry> entries, ReadingSink sink, Clock clock, Options options) {
         this.sink = sink;
         this.clock = clock;
+        this.options = options;
+        long minTimeout = options.minTimeout().toNanos();
         for (Entry e : entries) {
-            tasks.add(new Task(e.spec(), e.sensor()));
+            Duration expected = e.sensor().expectedReadTime();
+            if (expected == null || expected.isNegative()) {
+                throw new IllegalArgumentException("sensors[" + e.spec().name() + "].expectedReadTime: must be zero or positive, got " + expected);
+            }
+            Lane lane = expected.compareTo(options.slowThreshold()) >= 0 ? slow : fast;
+            long timeout = Math.max(minTimeout, saturatedMultiply(expected.toNanos(), options.timeoutMultiple()));
+            Task t = new Task(e.spec(), e.sensor(), lane, timeout);
+            tasks.add(t);
+            lane.add(t);
         }
-        this.executor = new ScheduledThreadPoolExecutor(1, r -> {
-            Thread t = new Thread(r, "fleetlet-sampler");
+        this.watchdogPeriodNanos = Math.max(TimeUnit.MILLISECONDS.toNanos(5),
+                Math.min(TimeUnit.MILLISECONDS.toNanos(100), minTimeout / 10));
+        this.watchdog = new ScheduledThreadPoolExecutor(1, r -> {
+            Thread t = new Thread(r, "fleetlet-sampler-watchdog");
             t.setDaemon(true);
-            thread = t;
             return t;
         });
-        executor.setRemoveOnCancelPolicy(true);
-        executor.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+        watchdog.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+    }
+
+    private static long saturatedMultiply(long a, int b) {
+        long hi = Math.multiplyHigh(a, b);
+        long lo = a * b;
+        return hi == 0 && lo >= 0 ? lo : Long.MAX_VALUE;
     }
 
     /** Starts sampling: every sensor's first sample is due now. Call once. */
@@ -81,63 +168,129 @@ public final class Sampler implements AutoCloseable {
         }
         started = true;
         long start = System.nanoTime();
-        for (Task t : tasks) {
-            t.start = start;
-            executor.scheduleAtFixedRate(t, 0, t.intervalNanos, TimeUnit.NANOSECONDS);
+        for (Lane lane : List.of(fast, slow)) {
+            if (!lane.isEmpty()) {
+                lane.start(start);
+            }
         }
-        log.info("sampler started sensors={}", tasks.size());
+        watchdog.scheduleAtFixedRate(this::checkTimeouts, watchdogPeriodNanos, watchdogPeriodNanos, TimeUnit.NANOSECONDS);
+        log.info("sampler started sensors={} slowSensors={}", tasks.size(),
+                tasks.stream().filter(t -> t.lane == slow).count());
     }
 
     public Stats stats() {
-        return new Stats(samples.get(), readings.get(), failures.get(), maxJitter.get());
+        long f = fast.maxJitter.get();
+        long s = slow.maxJitter.get();
+        return new Stats(samples.get(), readings.get(), failures.get(), Math.max(f, s), f, s, timeouts.get(), abandoned.get());
     }
 
-    /** The sampler thread once started (for per-thread CPU and allocation accounting), else {@code null}. */
+    /** The fast lane's current thread once started (for per-thread CPU and allocation accounting), else {@code null}. */
     public Thread thread() {
-        return thread;
+        return fast.thread();
     }
 
-    /** Stops sampling and waits up to 5 s for a running sample to finish. Does not close the sensors. */
+    /** The slow lane's current thread once started, {@code null} without slow sensors or before start. */
+    public Thread slowThread() {
+        return slow.thread();
+    }
+
+    /**
+     * Stops sampling and waits up to {@link Options#closeTimeout()} for in-flight reads to finish;
+     * after that their threads are interrupted and left behind, and their results are dropped. No
+     * reading is delivered after close returns. Does not close the sensors.
+     */
     @Override
     public void close() {
-        executor.shutdownNow();
+        closed = true;
+        watchdog.shutdownNow();
+        fast.shutdown();
+        slow.shutdown();
+        long deadline = System.nanoTime() + options.closeTimeout().toNanos();
         try {
-            if (!executor.awaitTermination(5, TimeUnit.SECONDS)) {
-                log.warn("sampler did not stop within 5 s");
+            for (Lane lane : List.of(fast, slow)) {
+                if (!lane.awaitTermination(deadline)) {
+                    log.warn("sampler lane did not stop in time lane={} timeoutMs={}", lane.name(), options.closeTimeout().toMillis());
+                }
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
     }
 
-    private final class Task implements Runnable {
+    /** Watchdog: reports reads that exceed their timeout and replaces the stuck lane's thread. */
+    private void checkTimeouts() {
+        long now = System.nanoTime();
+        for (int i = 0, n = tasks.size(); i < n; i++) {
+            Task t = tasks.get(i);
+            if (t.state.get() != READING) {
+                continue;
+            }
+            long readStart = t.readStart;
+            if (now - readStart <= t.timeoutNanos || !t.state.compareAndSet(READING, TIMED_OUT)) {
+                continue;
+            }
+            timeouts.incrementAndGet();
+            long ms = TimeUnit.NANOSECONDS.toMillis(t.timeoutNanos);
+            log.warn("sensor read timed out sensor={} lane={} timeoutMs={}; abandoning the lane thread",
+                    t.spec.name(), t.lane.name(), ms);
+            t.deliver(Reading.failed(t.spec.name(), "driver", "1", clock.instant(), "read timed out after " + ms + " ms"));
+            if (t.lane.replace()) {
+                abandoned.incrementAndGet();
+            }
+        }
+    }
+
+    final class Task implements Runnable {
         private final SensorSpec spec;
         private final Sensor sensor;
-        private final long intervalNanos;
+        private final Lane lane;
+        private final long timeoutNanos;
         private final boolean hasOffsets;
-        private long start;
-        private long runs;
+        final long intervalNanos;
+        /** Set by the lane before scheduling (happens-before via the executor). */
+        long start;
+        long runs;
+        private final AtomicInteger state = new AtomicInteger(IDLE);
+        private volatile long readStart;
         private boolean warned;
 
-        Task(SensorSpec spec, Sensor sensor) {
+        Task(SensorSpec spec, Sensor sensor, Lane lane, long timeoutNanos) {
             this.spec = spec;
             this.sensor = sensor;
+            this.lane = lane;
+            this.timeoutNanos = timeoutNanos;
             this.intervalNanos = spec.interval().toNanos();
             this.hasOffsets = spec.offsets().values().stream().anyMatch(d -> d != 0.0);
         }
 
         @Override
         public void run() {
-            long lateness = System.nanoTime() - (start + runs * intervalNanos);
+            long now = System.nanoTime();
+            long lateness = now - (start + runs * intervalNanos);
             runs++;
-            if (lateness > maxJitter.get()) {
-                maxJitter.accumulateAndGet(lateness, Math::max);
+            if (lateness > lane.maxJitter.get()) {
+                lane.maxJitter.accumulateAndGet(lateness, Math::max);
             }
             samples.incrementAndGet();
+            // Only this lane's thread moves a task out of IDLE, so readStart is set before the watchdog can see READING.
+            if (state.get() == IDLE) {
+                readStart = now;
+            }
+            if (!state.compareAndSet(IDLE, READING)) {
+                // The previous read is still stuck in the driver (on an abandoned thread).
+                timeouts.incrementAndGet();
+                deliver(Reading.failed(spec.name(), "driver", "1", clock.instant(), "read timed out after "
+                        + TimeUnit.NANOSECONDS.toMillis(timeoutNanos) + " ms (driver still blocked)"));
+                return;
+            }
             List<Reading> out;
             try {
                 out = sensor.sample();
             } catch (RuntimeException | Error e) {
+                if (!state.compareAndSet(READING, IDLE)) {
+                    state.set(IDLE);
+                    return;
+                }
                 if (e instanceof VirtualMachineError vme) {
                     throw vme;
                 }
@@ -147,6 +300,12 @@ public final class Sampler implements AutoCloseable {
                     log.warn("sensor broke its contract and threw sensor={} error={}", spec.name(), e.toString());
                 }
                 deliver(Reading.failed(spec.name(), "driver", "1", clock.instant(), "driver threw " + e));
+                return;
+            }
+            if (!state.compareAndSet(READING, IDLE)) {
+                // Timed out meanwhile: that sample was reported already; drop the late result.
+                state.set(IDLE);
+                log.info("hung sensor read returned late, result dropped sensor={}", spec.name());
                 return;
             }
             for (int i = 0, n = out.size(); i < n; i++) {
@@ -162,6 +321,9 @@ public final class Sampler implements AutoCloseable {
         }
 
         private void deliver(Reading r) {
+            if (closed) {
+                return;
+            }
             readings.incrementAndGet();
             try {
                 sink.accept(r);
