@@ -25,8 +25,9 @@ import org.slf4j.LoggerFactory;
  * step with the broker, without ever losing an update.
  *
  * <p>Calls return at once and never block or drop: each call replaces the device's pending state in a map
- * keyed by device id (latest state wins; an online without a birth message keeps the hardware of a pending
- * one), and a device id enters the ready queue only when it had no pending state. Memory is therefore
+ * keyed by device id (latest state wins; the facts of a pending birth message and a pending online that an
+ * offline replaced are kept, so hardware facts and a short connection's online/offline pair survive), and a
+ * device id enters the ready queue only when it had no pending state. Memory is therefore
  * bounded by the number of devices, not by the number of notifications. One worker thread takes up to
  * {@value #MAX_BATCH} ready devices at a time and writes them in one transaction, so a connect burst of
  * 10,000 devices costs a few commits, not 10,000. Per-device order holds: a device's newer state is
@@ -41,14 +42,22 @@ public class PresenceTracker implements PresenceListener {
     private static final Logger log = LoggerFactory.getLogger(PresenceTracker.class);
     static final int MAX_BATCH = 1_000;
 
-    /** The latest not-yet-written presence of one device. */
-    private record Pending(boolean online, Instant at, Presence birth, String reason) {
+    /**
+     * The latest not-yet-written presence of one device. An offline that replaced a pending online keeps when
+     * that online happened ({@code onlineAt}) and the birth message's facts, so the hardware facts and the
+     * online/offline pair of a short connection are not lost by coalescing.
+     */
+    private record Pending(boolean online, Instant at, Presence birth, String reason, Instant onlineAt) {
 
         Pending mergedAfter(Pending older) {
-            if (older != null && online && birth == null && older.online() && older.birth() != null) {
-                return new Pending(true, at, older.birth(), null);
+            if (older == null) {
+                return this;
             }
-            return this;
+            if (online) {
+                return birth != null || older.birth() == null ? this : new Pending(true, at, older.birth(), null, null);
+            }
+            Instant wasOnlineAt = older.online() ? older.at() : older.onlineAt();
+            return new Pending(false, at, older.birth(), reason, wasOnlineAt);
         }
     }
 
@@ -74,12 +83,12 @@ public class PresenceTracker implements PresenceListener {
 
     @Override
     public void online(String deviceId, Instant at, Presence birth) {
-        enqueue(deviceId, new Pending(true, at, birth, null));
+        enqueue(deviceId, new Pending(true, at, birth, null, null));
     }
 
     @Override
     public void offline(String deviceId, Instant at, String reason) {
-        enqueue(deviceId, new Pending(false, at, null, reason));
+        enqueue(deviceId, new Pending(false, at, null, reason, null));
     }
 
     private void enqueue(String deviceId, Pending state) {
@@ -150,10 +159,7 @@ public class PresenceTracker implements PresenceListener {
             jdbc.tx(c -> {
                 transitions.clear();
                 for (Map.Entry<String, Pending> e : batch.entrySet()) {
-                    Runnable event = apply(e.getKey(), e.getValue());
-                    if (event != null) {
-                        transitions.add(event);
-                    }
+                    apply(e.getKey(), e.getValue(), transitions);
                 }
                 return null;
             });
@@ -185,31 +191,32 @@ public class PresenceTracker implements PresenceListener {
         }
     }
 
-    /** Writes one device's state (inside the batch transaction); the event to publish on a transition, or null. */
-    private Runnable apply(String deviceId, Pending p) {
-        if (p.online()) {
-            Presence birth = p.birth();
+    /** Writes one device's state (inside the batch transaction); adds the events of real transitions. */
+    private void apply(String deviceId, Pending p, List<Runnable> transitions) {
+        Presence birth = p.birth();
+        if (p.online() || p.onlineAt() != null) {
             DeviceHardware hw = birth == null || birth.hardware() == null ? null : DeviceHardware.from(birth.hardware());
-            if (!devices.markOnline(deviceId, p.at(), hw)) {
-                return null;
+            if (devices.markOnline(deviceId, p.online() ? p.at() : p.onlineAt(), hw)) {
+                transitions.add(() -> {
+                    Map<String, String> data = new HashMap<>();
+                    if (birth != null && birth.bootId() != null) {
+                        data.put("bootId", birth.bootId());
+                    }
+                    events.publish(EventTypes.ONLINE, deviceId, data);
+                    log.info("device online deviceId={}", deviceId);
+                });
             }
-            return () -> {
-                Map<String, String> data = new HashMap<>();
-                if (birth != null && birth.bootId() != null) {
-                    data.put("bootId", birth.bootId());
-                }
-                events.publish(EventTypes.ONLINE, deviceId, data);
-                log.info("device online deviceId={}", deviceId);
-            };
         }
-        if (!devices.markOffline(deviceId, p.at(), p.reason())) {
-            return null;
+        if (p.online()) {
+            return;
         }
         String reason = p.reason();
-        return () -> {
-            events.publish(EventTypes.OFFLINE, deviceId, Map.of("reason", reason == null ? "" : reason));
-            log.info("device offline deviceId={} reason={}", deviceId, reason);
-        };
+        if (devices.markOffline(deviceId, p.at(), reason)) {
+            transitions.add(() -> {
+                events.publish(EventTypes.OFFLINE, deviceId, Map.of("reason", reason == null ? "" : reason));
+                log.info("device offline deviceId={} reason={}", deviceId, reason);
+            });
+        }
     }
 
     @PreDestroy

@@ -33,7 +33,7 @@ class AuthTimeoutTest {
 
     @BeforeAll
     static void start() {
-        server = TestServer.start(dir, Map.of("fleetlet.mqtt.auth-timeout", "700ms"));
+        server = TestServer.start(dir, Map.of("fleetlet.mqtt.auth-timeout", "1500ms"));
         server.directory().addDevice("dev-slow01", "secret-slow-0123456789");
         logs = new ListAppender<>();
         logs.start();
@@ -54,7 +54,7 @@ class AuthTimeoutTest {
     @Test
     void aDecisionAfterTheTimeoutIsRefusedCleanlyWithoutErrors() {
         // given a directory that answers only after the authentication timeout
-        server.directory().answerAfter(Duration.ofMillis(2_000));
+        server.directory().answerAfter(Duration.ofMillis(3_500));
         int answeredBefore = server.directory().answered();
         double timeoutsBefore = counter("fleetlet.mqtt.auth.timeouts");
 
@@ -74,7 +74,7 @@ class AuthTimeoutTest {
     @Test
     void aDecisionWithinTheTimeoutIsAccepted() throws Exception {
         // given a directory that is slow but within the timeout
-        server.directory().answerAfter(Duration.ofMillis(200));
+        server.directory().answerAfter(Duration.ofMillis(100));
 
         // when the device connects, then it is in
         MqttClient client = server.connect("dev-slow01", "dev-slow01", "secret-slow-0123456789");

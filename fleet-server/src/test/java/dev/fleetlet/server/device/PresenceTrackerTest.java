@@ -3,6 +3,8 @@ package dev.fleetlet.server.device;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.fleetlet.protocol.message.HardwareFacts;
+import dev.fleetlet.protocol.message.Presence;
 import dev.fleetlet.server.db.Jdbc;
 import dev.fleetlet.server.device.internal.JdbcDeviceRepository;
 import dev.fleetlet.server.events.EventBus;
@@ -138,6 +140,30 @@ class PresenceTrackerTest {
         await().atMost(Duration.ofSeconds(5)).until(() -> events.published.size() >= 2);
         assertThat(events.published).extracting(FleetEvent::type).containsExactly(EventTypes.ONLINE, EventTypes.OFFLINE);
         assertThat(devices.find(id).orElseThrow().online()).isFalse();
+    }
+
+    @Test
+    void aShortConnectionKeepsItsBirthFactsAndItsOnlineOfflinePairWhenCoalesced() {
+        // given an offline device, and many devices' updates in the queue ahead of it
+        String id = id(11);
+        for (int i = 100; i < 1_100; i++) {
+            tracker.online(id(i), T0, null);
+        }
+
+        // when it connects, sends its birth message and drops off, faster than the writer (so they coalesce)
+        tracker.online(id, T0.plusSeconds(1), null);
+        tracker.online(id, T0.plusSeconds(2), Presence.birth(id, T0.plusSeconds(2), true, "boot-9",
+                new HardwareFacts("SER-11", "Raspberry Pi 5", "arm64", "v8", 8192, "6.6", "Debian 12", "0.2.0", List.of("gpio"))));
+        tracker.offline(id, T0.plusSeconds(3), "connection-lost");
+        await().atMost(Duration.ofSeconds(10)).until(() -> tracker.backlog() == 0);
+
+        // then it is offline with the birth's hardware facts, and both transitions were published in order
+        Device device = devices.find(id).orElseThrow();
+        assertThat(device.online()).isFalse();
+        assertThat(device.offlineReason()).isEqualTo("connection-lost");
+        assertThat(device.hardware().model()).isEqualTo("Raspberry Pi 5");
+        assertThat(events.published).filteredOn(e -> e.deviceId().equals(id)).extracting(FleetEvent::type)
+                .containsExactly(EventTypes.ONLINE, EventTypes.OFFLINE);
     }
 
     @Test
