@@ -108,7 +108,8 @@ class SamplerLanesTest {
             Sampler.Stats stats = sampler.stats();
 
             // then the fast lane's lateness against start + k * 20 ms stays far below the 750 ms block
-            assertThat(stats.fastMaxJitterNanos()).isLessThan(Duration.ofMillis(100).toNanos());
+            // (200 ms: generous for a loaded 2-core build machine; one shared thread would show >= 730 ms)
+            assertThat(stats.fastMaxJitterNanos()).isLessThan(Duration.ofMillis(200).toNanos());
             assertThat(stats.slowMaxJitterNanos()).isGreaterThanOrEqualTo(0);
             List<Long> starts = new ArrayList<>(fast.startedAt);
             long maxGap = 0;
@@ -116,7 +117,7 @@ class SamplerLanesTest {
                 maxGap = Math.max(maxGap, starts.get(i) - starts.get(i - 1));
             }
             assertThat(starts.size()).isGreaterThan(50);
-            assertThat(Duration.ofNanos(maxGap)).isLessThan(Duration.ofMillis(120));
+            assertThat(Duration.ofNanos(maxGap)).isLessThan(Duration.ofMillis(220));
         }
         assertThat(slow.threads).containsOnly("fleetlet-sampler-slow");
         assertThat(fast.threads).containsOnly("fleetlet-sampler");
@@ -173,7 +174,7 @@ class SamplerLanesTest {
             assertThat(of("w1", "driver").get(0).quality().reason()).isEqualTo("read timed out after 300 ms");
             assertThat(sampler.slowThread().getName()).isEqualTo("fleetlet-sampler-slow#2");
             assertThat(sampler.thread().getName()).isEqualTo("fleetlet-sampler");
-            assertThat(sampler.stats().fastMaxJitterNanos()).isLessThan(Duration.ofMillis(100).toNanos());
+            assertThat(sampler.stats().fastMaxJitterNanos()).isLessThan(Duration.ofMillis(200).toNanos());
             release.countDown();
         }
     }
