@@ -15,7 +15,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Collects readings into batches and writes every batch to the store-and-forward queue, never directly
  * to MQTT. A batch closes at {@code batchSize} readings or when {@link #flush} is called (the agent calls
- * it every {@code batchInterval}). The queue assigns {@code seq}; the batch carries the queue's stream id,
+ * it every {@code batchInterval}); the first batch after start closes as soon as it holds a reading, so the
+ * server sees a started device's data without waiting one interval. The queue assigns {@code seq}; the batch carries the queue's stream id,
  * the loss count ({@code dropped}) and {@code clockSynced} from {@link ClockStatus}. A batch whose JSON
  * would exceed the 64 KiB telemetry limit is split in halves.
  */
@@ -31,6 +32,7 @@ public final class TelemetryBatcher {
     private final int batchSize;
     private final List<Reading> pending = new ArrayList<>();
     private final Runnable onAppended;
+    private boolean firstBatchQueued;
 
     /**
      * @param onAppended called after each batch reached the queue (wakes the publisher)
@@ -54,6 +56,9 @@ public final class TelemetryBatcher {
                 flush();
             }
         }
+        if (!firstBatchQueued) {
+            flush();
+        }
     }
 
     /** Appends the readings collected so far as one batch (nothing when there are none). */
@@ -72,6 +77,7 @@ public final class TelemetryBatcher {
             long seq = queue.append((s, dropped) -> codec.encode(MessageType.TELEMETRY, new TelemetryBatch(1, deviceId,
                     queue.streamId(), s, clock.instant(), synced, dropped, readings)));
             log.debug("telemetry batch queued seq={} readings={}", seq, readings.size());
+            firstBatchQueued = true;
             onAppended.run();
         } catch (IllegalArgumentException e) {
             if (readings.size() > 1 && e.getMessage() != null && e.getMessage().contains("TOO_LARGE")) {
