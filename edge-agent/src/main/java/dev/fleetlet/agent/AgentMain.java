@@ -40,6 +40,8 @@ import dev.fleetlet.agent.telemetry.ReadingSource;
 import dev.fleetlet.agent.telemetry.SamplerReadingSource;
 import dev.fleetlet.agent.telemetry.TelemetryBatcher;
 import dev.fleetlet.agent.telemetry.TelemetryPublisher;
+import dev.fleetlet.agent.systemd.ServiceNotifier;
+import dev.fleetlet.agent.systemd.SystemdNotifier;
 import dev.fleetlet.agent.tls.TrustedCa;
 import dev.fleetlet.protocol.codec.MessageType;
 import dev.fleetlet.protocol.codec.ProtocolCodec;
@@ -52,6 +54,7 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -69,7 +72,10 @@ import org.slf4j.LoggerFactory;
  * the board's sampler; desired state (reconciled from the persisted copy at startup, before the broker is
  * reachable) and commands routed from the session by {@link MessageRouter}. Standard error is captured
  * into an in-memory ring for the {@code logs} command before the first log line. A shutdown hook flushes
- * the batch, publishes the shutdown presence and closes the queue. Exit codes: 0 normal stop, 2 bad
+ * the batch, publishes the shutdown presence and closes the queue. systemd is told about each stage by
+ * {@link ServiceLifecycle} ({@code READY=1} right after the configuration is loaded, before enrollment;
+ * {@code STATUS=}; a health-gated {@code WATCHDOG=1}; {@code STOPPING=1} from its own shutdown hook).
+ * Exit codes: 0 normal stop, 2 bad
  * arguments or configuration, 3 no hardware serial, {@code commands.restartExitCode} (75) restart-agent.
  */
 public final class AgentMain {
@@ -99,10 +105,17 @@ public final class AgentMain {
             System.exit(2);
             return;
         }
-        run(configFile, config, Clock.systemUTC(), logRing);
+        run(configFile, config, Clock.systemUTC(), logRing, SystemdNotifier.fromEnvironment());
     }
 
-    static void run(Path configFile, AgentConfig config, Clock clock, LogRing logRing) throws InterruptedException {
+    static void run(Path configFile, AgentConfig config, Clock clock, LogRing logRing, ServiceNotifier notifier)
+            throws InterruptedException {
+        // READY=1 now, before the enrollment loop (which may wait hours for an operator): see README "The unit"
+        ServiceLifecycle lifecycle = new ServiceLifecycle(notifier, clock);
+        lifecycle.configured();
+        // its own hook, registered now, so a stop during enrollment is announced too; it runs alongside
+        // "agent-shutdown" and only waits for the message to be sent
+        Runtime.getRuntime().addShutdownHook(new Thread(lifecycle::stopping, "systemd-stopping"));
         // Outgoing payloads are built from the agent's own records: checked structurally, not against the
         // JSON Schema, so the validator library is loaded only when an inbound payload (enrollment answer,
         // desired state, command) is decoded. Measured in README "Footprint".
@@ -124,6 +137,7 @@ public final class AgentMain {
         if (creds == null) {
             Provisioning p = provisioning.orElseThrow(() -> new AgentConfigException("provisioning file",
                     java.util.List.of("(file): " + config.provisioningFile() + " is needed for the first enrollment")));
+            lifecycle.enrolling();
             EnrollmentClient client = new EnrollmentClient(config.server().url().orElse(p.serverUrl()), tls,
                     config.server().requestTimeout(), codec);
             creds = new Enroller(store, client, p.token(), facts,
@@ -160,6 +174,7 @@ public final class AgentMain {
                 events, releases);
         TelemetryPublisher publisher = new TelemetryPublisher(deviceId, session, queue);
         session.addListener(publisher);
+        session.addListener(lifecycle);
         TelemetryBatcher batcher = new TelemetryBatcher(deviceId, queue, codec, clockStatus, clock,
                 config.telemetry().batchSize(), publisher::wake);
 
@@ -197,6 +212,7 @@ public final class AgentMain {
         events.raise(DeviceEvent.Type.AGENT_STARTED, null, null, "agent " + version + " started");
         reconciler.start(); // acts on the persisted desired state now, whether or not the broker is reachable
         publisher.start();
+        lifecycle.running(deviceId, timer, List.of("telemetry-publisher", "state-reconciler"));
         session.start();
         source.ifPresent(s -> s.start(batcher::add));
         log.info("agent running deviceId={} serial={} stream={} version={}", deviceId, serial, queue.streamId(), version);

@@ -51,6 +51,11 @@ class FleetletAgentSystemdIT {
                         .pollInterval(Duration.ofMillis(500))
                         .until(() -> box.property(SERVICE, "ActiveState").equals("active")
                                 && journal(box).split("enrollment server unavailable", -1).length > 2);
+                // READY=1 came before enrollment (else ActiveState would stay "activating"), with a status
+                assertThat(box.property(SERVICE, "Type")).isEqualTo("notify");
+                assertThat(box.property(SERVICE, "NotifyAccess")).isEqualTo("all");
+                assertThat(box.property(SERVICE, "WatchdogUSec")).isEqualTo("1min");
+                assertThat(box.property(SERVICE, "StatusText")).startsWith("enrolling");
                 String mainPid = box.property(SERVICE, "MainPID");
                 assertThat(box.run("cat /proc/" + mainPid + "/cmdline", STEP).stdout().replace('\0', ' '))
                         .contains("-Xmx64m", "-jar /usr/share/fleetlet-agent/fleetlet-agent.jar");
@@ -62,6 +67,22 @@ class FleetletAgentSystemdIT {
                         .until(() -> box.property(SERVICE, "NRestarts").equals("1")
                                 && box.property(SERVICE, "ActiveState").equals("active")
                                 && !box.property(SERVICE, "MainPID").equals(mainPid));
+
+                // when the watchdog period is short, the agent's pings keep it alive (no watchdog kill)
+                Path dropIn = root.resolve("etc/systemd/system/" + SERVICE + ".d");
+                Files.createDirectories(dropIn);
+                Files.writeString(dropIn.resolve("watchdog-test.conf"), "[Service]\nWatchdogSec=5s\n");
+                assertThat(box.run("systemctl daemon-reload && systemctl restart " + SERVICE, STEP).exitCode()).isZero();
+                String pingingPid = box.property(SERVICE, "MainPID");
+                String restarts = box.property(SERVICE, "NRestarts");
+                await("alive for three watchdog periods").during(Duration.ofSeconds(15)).atMost(Duration.ofSeconds(25))
+                        .pollInterval(Duration.ofSeconds(1))
+                        .until(() -> box.property(SERVICE, "ActiveState").equals("active")
+                                && box.property(SERVICE, "MainPID").equals(pingingPid)
+                                && box.property(SERVICE, "NRestarts").equals(restarts));
+                Files.delete(dropIn.resolve("watchdog-test.conf"));
+                Files.delete(dropIn);
+                assertThat(box.run("systemctl daemon-reload", STEP).exitCode()).isZero();
 
                 // when stopped, it ends cleanly (SIGTERM ends a JVM with 143: SuccessExitStatus)
                 assertThat(box.run("systemctl stop " + SERVICE, STEP).exitCode()).isZero();
