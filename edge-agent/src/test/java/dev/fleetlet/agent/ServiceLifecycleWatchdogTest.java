@@ -3,7 +3,7 @@ package dev.fleetlet.agent;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.fleetlet.agent.fakes.MutableClock;
+import dev.fleetlet.drivers.testing.MutableClock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;

@@ -8,7 +8,7 @@ import dev.fleetlet.agent.config.AgentConfigLoader;
 import dev.fleetlet.agent.events.EventPublisher;
 import dev.fleetlet.agent.events.EventSequence;
 import dev.fleetlet.agent.fakes.FakePublisher;
-import dev.fleetlet.agent.fakes.MutableClock;
+import dev.fleetlet.drivers.testing.MutableClock;
 import dev.fleetlet.agent.logging.LogRing;
 import dev.fleetlet.agent.mqtt.IncomingMessage;
 import dev.fleetlet.agent.mqtt.OutgoingMessage;

@@ -3,7 +3,7 @@ package dev.fleetlet.agent.events;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.fleetlet.agent.fakes.FakePublisher;
-import dev.fleetlet.agent.fakes.MutableClock;
+import dev.fleetlet.drivers.testing.MutableClock;
 import dev.fleetlet.protocol.Topics;
 import dev.fleetlet.protocol.codec.MessageType;
 import dev.fleetlet.protocol.codec.ProtocolCodec;
