@@ -51,7 +51,7 @@ public final class FleetSimulator implements AutoCloseable {
     private final SimulatorConfig config;
     private final Clock clock;
     private final SimulatorCounters counters = new SimulatorCounters();
-    private final ProtocolCodec codec = new ProtocolCodec();
+    private final ProtocolCodec codec = new ProtocolCodec(ProtocolCodec.SenderCheck.STRUCTURAL);
     private final ObjectMapper mapper = codec.mapper();
     private final SecureRandom secrets = new SecureRandom();
     private final ExecutorService nettyPool;

@@ -27,7 +27,6 @@ import dev.fleetlet.protocol.message.Presence;
 import dev.fleetlet.protocol.message.Reading;
 import dev.fleetlet.protocol.message.ReportedState;
 import dev.fleetlet.protocol.message.TelemetryBatch;
-import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.time.Clock;
 import java.time.Duration;
@@ -50,9 +49,9 @@ import org.slf4j.LoggerFactory;
  * desired states. Reconnects itself with jittered exponential back-off until {@link #stop()}.
  *
  * <p>All callbacks run on the shared Netty/application threads; the device holds no thread of its own.
- * Inbound payloads are decoded, and outbound ones other than telemetry encoded, through the
- * {@link ProtocolCodec} (schema-checked); telemetry, the only high-rate message, is written with the
- * codec's mapper alone, since the server checks every batch anyway and the simulator shares the CPU with it.
+ * Every payload goes through the {@link ProtocolCodec}: inbound ones are decoded against the schema; the
+ * simulator's codec checks outbound ones structurally only ({@code SenderCheck.STRUCTURAL}), as the agent's
+ * does, since the server validates every payload and the simulator shares the CPU with it.
  */
 public final class SimulatedDevice {
 
@@ -169,7 +168,7 @@ public final class SimulatedDevice {
         int count = readings.size();
         counters.onBatchSent(count);
         client.publishWith().topic(Topics.telemetry(credentials.deviceId())).qos(MqttQos.AT_LEAST_ONCE)
-                .payload(encodeTelemetry(batch)).send()
+                .payload(codec.encode(MessageType.TELEMETRY, batch)).send()
                 .whenComplete((result, error) -> {
                     if (error != null || result.getError().isPresent()) {
                         counters.onBatchFailed();
@@ -338,14 +337,6 @@ public final class SimulatedDevice {
                     + refused.getMqttMessage().getReasonString().map(Object::toString).orElse("");
         }
         return e.toString();
-    }
-
-    private byte[] encodeTelemetry(TelemetryBatch batch) {
-        try {
-            return mapper.writeValueAsBytes(batch);
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot encode telemetry of " + credentials.deviceId(), e);
-        }
     }
 
     @Override
