@@ -9,8 +9,7 @@ import dev.fleetlet.drivers.config.SensorSpec;
 import dev.fleetlet.drivers.i2c.ContractMode;
 import dev.fleetlet.drivers.i2c.Expectation;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The ADS1115 contract on a real converter: the first {@code ads1115} entry of the board file (the
@@ -23,21 +22,12 @@ import org.junit.jupiter.api.BeforeAll;
  */
 class Ads1115HilTest extends Ads1115Contract {
 
-    private static HilBoard hil;
-
-    @BeforeAll
-    static void requireBoard() {
-        hil = HilBoard.requireFromSystemProperties();
-    }
-
-    @AfterEach
-    void closeBoard() {
-        hil.close();
-    }
+    @RegisterExtension
+    static final HilBoardExtension hil = new HilBoardExtension();
 
     @Override
     protected Ads1115Sensor createSensor() {
-        return hil.openSensor(hil.sensorOfType("ads1115"), Ads1115Sensor.class);
+        return hil.board().openSensor(hil.board().sensorOfType("ads1115"), Ads1115Sensor.class);
     }
 
     @Override
@@ -47,7 +37,7 @@ class Ads1115HilTest extends Ads1115Contract {
 
     @Override
     protected List<Expectation> expectations() {
-        return expectationsFor(hil.sensorOfType("ads1115"));
+        return expectationsFor(hil.board().sensorOfType("ads1115"));
     }
 
     /** ±full scale of the configured gain per channel, or the scaled range; read through the driver's own config. */

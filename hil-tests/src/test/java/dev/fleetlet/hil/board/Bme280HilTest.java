@@ -5,8 +5,7 @@ import dev.fleetlet.drivers.bme280.Bme280Sensor;
 import dev.fleetlet.drivers.i2c.ContractMode;
 import dev.fleetlet.drivers.i2c.Expectation;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The BME280 contract on a real chip: the first {@code bme280} entry of the board file (the example
@@ -19,21 +18,12 @@ import org.junit.jupiter.api.BeforeAll;
  */
 class Bme280HilTest extends Bme280Contract {
 
-    private static HilBoard hil;
-
-    @BeforeAll
-    static void requireBoard() {
-        hil = HilBoard.requireFromSystemProperties();
-    }
-
-    @AfterEach
-    void closeBoard() {
-        hil.close();
-    }
+    @RegisterExtension
+    static final HilBoardExtension hil = new HilBoardExtension();
 
     @Override
     protected Bme280Sensor createSensor() {
-        return hil.openSensor(hil.sensorOfType("bme280"), Bme280Sensor.class);
+        return hil.board().openSensor(hil.board().sensorOfType("bme280"), Bme280Sensor.class);
     }
 
     @Override

@@ -6,7 +6,7 @@ import dev.fleetlet.drivers.i2c.ContractMode;
 import dev.fleetlet.drivers.i2c.Expectation;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The board-health contract on the Pi itself (the {@code board-health} entry of the board file, root
@@ -21,24 +21,19 @@ class BoardHealthHilTest extends BoardHealthContract {
     private static final double MAX_BYTES = 16 * GIB;
     private static final double MAX_DISK = 4e12;
 
-    private static HilBoard hil;
+    @RegisterExtension
+    static final HilBoardExtension hil = new HilBoardExtension();
     private BoardHealthSensor sensor;
 
-    @BeforeAll
-    static void requireBoard() {
-        hil = HilBoard.requireFromSystemProperties();
-    }
-
     @AfterEach
-    void closeBoard() {
+    void forgetClosedDevices() {
         sensor = null;
-        hil.close();
     }
 
     @Override
     protected BoardHealthSensor sensor() {
         if (sensor == null) {
-            sensor = hil.openSensor(hil.sensorOfType("board-health"), BoardHealthSensor.class);
+            sensor = hil.board().openSensor(hil.board().sensorOfType("board-health"), BoardHealthSensor.class);
         }
         return sensor;
     }

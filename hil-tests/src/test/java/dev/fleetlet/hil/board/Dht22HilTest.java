@@ -5,8 +5,7 @@ import dev.fleetlet.drivers.dht22.Dht22Sensor;
 import dev.fleetlet.drivers.i2c.ContractMode;
 import dev.fleetlet.drivers.i2c.Expectation;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The DHT22 contract on a real sensor through the kernel's dht11 IIO driver: the first {@code dht22}
@@ -19,21 +18,12 @@ import org.junit.jupiter.api.BeforeAll;
  */
 class Dht22HilTest extends Dht22Contract {
 
-    private static HilBoard hil;
-
-    @BeforeAll
-    static void requireBoard() {
-        hil = HilBoard.requireFromSystemProperties();
-    }
-
-    @AfterEach
-    void closeBoard() {
-        hil.close();
-    }
+    @RegisterExtension
+    static final HilBoardExtension hil = new HilBoardExtension();
 
     @Override
     protected Dht22Sensor createSensor() {
-        return hil.openSensor(hil.sensorOfType("dht22"), Dht22Sensor.class);
+        return hil.board().openSensor(hil.board().sensorOfType("dht22"), Dht22Sensor.class);
     }
 
     @Override

@@ -8,8 +8,7 @@ import dev.fleetlet.drivers.gpio.DigitalOutputActuator;
 import dev.fleetlet.drivers.i2c.ContractMode;
 import java.time.Clock;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The digital-input contract on real GPIO through Pi4J's gpiod provider, on a loopback jig.
@@ -23,17 +22,8 @@ import org.junit.jupiter.api.BeforeAll;
  */
 class DigitalInputHilTest extends DigitalInputContract {
 
-    private static HilBoard hil;
-
-    @BeforeAll
-    static void requireBoard() {
-        hil = HilBoard.requireFromSystemProperties();
-    }
-
-    @AfterEach
-    void closeBoard() {
-        hil.close();
-    }
+    @RegisterExtension
+    static final HilBoardExtension hil = new HilBoardExtension();
 
     /** The input under test plus the loopback output that drives it. */
     private static final class LoopbackRig implements Rig {
@@ -41,11 +31,11 @@ class DigitalInputHilTest extends DigitalInputContract {
         private final DigitalOutputActuator drive;
 
         LoopbackRig(boolean activeLow) {
-            Context context = hil.pi4j();
+            Context context = hil.board().pi4j();
             Clock clock = Clock.systemUTC();
-            drive = hil.track(new DigitalOutputActuator("hil-loopback", hil.loopbackOutputPin(), false, false,
-                    context, clock, hil.timers()));
-            sensor = hil.track(new DigitalInputSensor(new DigitalInputSensor.Settings("hil-input", hil.loopbackInputPin(),
+            drive = hil.board().track(new DigitalOutputActuator("hil-loopback", hil.board().loopbackOutputPin(), false, false,
+                    context, clock, hil.board().timers()));
+            sensor = hil.board().track(new DigitalInputSensor(new DigitalInputSensor.Settings("hil-input", hil.board().loopbackInputPin(),
                     DigitalInputSensor.Pull.DOWN, Duration.ofMillis(10), activeLow, "motion"), context, clock));
         }
 
@@ -72,7 +62,7 @@ class DigitalInputHilTest extends DigitalInputContract {
 
         @Override
         public void close() {
-            hil.close();
+            hil.board().close();
         }
     }
 

@@ -10,7 +10,7 @@ import java.time.Clock;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assertions;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The digital-output contract on real GPIO through Pi4J's gpiod provider, observed on a loopback jig.
@@ -23,35 +23,30 @@ import org.junit.jupiter.api.BeforeAll;
  */
 class DigitalOutputHilTest extends DigitalOutputContract {
 
-    private static HilBoard hil;
+    @RegisterExtension
+    static final HilBoardExtension hil = new HilBoardExtension();
     private DigitalInputSensor observer;
 
-    @BeforeAll
-    static void requireBoard() {
-        hil = HilBoard.requireFromSystemProperties();
-    }
-
     @AfterEach
-    void closeBoard() {
+    void forgetClosedDevices() {
         observer = null;
-        hil.close();
     }
 
     @Override
     protected DigitalOutputActuator open(boolean activeLow, boolean safeOn) {
-        Context context = hil.pi4j();
+        Context context = hil.board().pi4j();
         Clock clock = Clock.systemUTC();
-        observer = hil.track(new DigitalInputSensor(new DigitalInputSensor.Settings("hil-observer",
-                hil.loopbackInputPin(), DigitalInputSensor.Pull.DOWN, Duration.ZERO, false, "level"), context, clock));
-        return hil.track(new DigitalOutputActuator("hil-output", hil.loopbackOutputPin(), activeLow, safeOn, context,
-                clock, hil.timers()));
+        observer = hil.board().track(new DigitalInputSensor(new DigitalInputSensor.Settings("hil-observer",
+                hil.board().loopbackInputPin(), DigitalInputSensor.Pull.DOWN, Duration.ZERO, false, "level"), context, clock));
+        return hil.board().track(new DigitalOutputActuator("hil-output", hil.board().loopbackOutputPin(), activeLow, safeOn, context,
+                clock, hil.board().timers()));
     }
 
     @Override
     protected boolean observedHigh() {
         Reading level = observer.sample().get(0);
         if (level.quality() != Quality.OK) {
-            throw Assertions.<AssertionError>fail("cannot read the loopback input GPIO" + hil.loopbackInputPin() + ": "
+            throw Assertions.<AssertionError>fail("cannot read the loopback input GPIO" + hil.board().loopbackInputPin() + ": "
                     + level);
         }
         return level.value() == 1.0;

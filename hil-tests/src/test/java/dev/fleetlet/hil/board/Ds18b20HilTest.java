@@ -9,9 +9,8 @@ import dev.fleetlet.drivers.i2c.ContractMode;
 import dev.fleetlet.drivers.i2c.Expectation;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assertions;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The DS18B20 contract on a real probe through the kernel's w1_therm driver: the first {@code ds18b20}
@@ -24,36 +23,27 @@ import org.junit.jupiter.api.BeforeAll;
  */
 class Ds18b20HilTest extends Ds18b20Contract {
 
-    private static HilBoard hil;
-
-    @BeforeAll
-    static void requireBoard() {
-        hil = HilBoard.requireFromSystemProperties();
-    }
-
-    @AfterEach
-    void closeBoard() {
-        hil.close();
-    }
+    @RegisterExtension
+    static final HilBoardExtension hil = new HilBoardExtension();
 
     private static SensorSpec spec() {
-        return hil.sensorOfType("ds18b20");
+        return hil.board().sensorOfType("ds18b20");
     }
 
     @Override
     protected Ds18b20Sensor createSensor(boolean byId) {
         if (byId) {
             deviceId();
-            return hil.openSensor(spec(), Ds18b20Sensor.class);
+            return hil.board().openSensor(spec(), Ds18b20Sensor.class);
         }
         Map<String, String> withoutId = new LinkedHashMap<>(spec().options());
         withoutId.remove("device-id");
-        return hil.openSensor(spec().withOptions(withoutId), Ds18b20Sensor.class);
+        return hil.board().openSensor(spec().withOptions(withoutId), Ds18b20Sensor.class);
     }
 
     @Override
     protected Ds18b20Discovery discovery() {
-        return new Ds18b20Discovery(SysfsFiles.SYSTEM, hil.config().root());
+        return new Ds18b20Discovery(SysfsFiles.SYSTEM, hil.board().config().root());
     }
 
     @Override

@@ -14,6 +14,7 @@ import dev.fleetlet.drivers.config.SensorSpec;
 import dev.fleetlet.drivers.health.BoardHealthSensor;
 import dev.fleetlet.drivers.i2c.Expectation;
 import java.io.IOException;
+import java.lang.reflect.Field;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
@@ -24,8 +25,9 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -87,9 +89,10 @@ class HilBoardWiringTest {
         String file = System.clearProperty(HilBoard.CONFIG_PROPERTY);
         try {
             for (Class<?> hilTest : HIL_TESTS) {
-                Method setup = beforeAll(hilTest);
+                HilBoardExtension extension = registeredExtension(hilTest);
+                Method setup = HilBoardExtension.class.getMethod("beforeAll", ExtensionContext.class);
 
-                Throwable thrown = catchThrowable(() -> setup.invoke(null));
+                Throwable thrown = catchThrowable(() -> setup.invoke(extension, (Object) null));
 
                 assertThat(thrown).as(hilTest.getSimpleName()).isInstanceOf(InvocationTargetException.class);
                 assertThat(thrown.getCause()).as(hilTest.getSimpleName())
@@ -152,14 +155,15 @@ class HilBoardWiringTest {
         }
     }
 
-    private static Method beforeAll(Class<?> hilTest) throws NoSuchMethodException {
-        Method setup = Arrays.stream(hilTest.getDeclaredMethods())
-                .filter(m -> m.isAnnotationPresent(BeforeAll.class))
+    private static HilBoardExtension registeredExtension(Class<?> hilTest) throws ReflectiveOperationException {
+        Field field = Arrays.stream(hilTest.getDeclaredFields())
+                .filter(f -> f.getType() == HilBoardExtension.class && f.isAnnotationPresent(RegisterExtension.class))
                 .findFirst()
-                .orElseThrow(() -> new NoSuchMethodException(hilTest.getSimpleName() + " has no @BeforeAll setup"));
-        assertThat(Modifier.isStatic(setup.getModifiers())).as(setup.toString()).isTrue();
-        setup.setAccessible(true);
-        return setup;
+                .orElseThrow(() -> new NoSuchFieldException(hilTest.getSimpleName()
+                        + " has no @RegisterExtension HilBoardExtension field"));
+        assertThat(Modifier.isStatic(field.getModifiers())).as(field.toString()).isTrue();
+        field.setAccessible(true);
+        return (HilBoardExtension) field.get(null);
     }
 
     private static void restore(String key, String value) {

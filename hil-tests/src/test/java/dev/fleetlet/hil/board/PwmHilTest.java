@@ -11,7 +11,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assertions;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The PWM contract on real hardware PWM through Pi4J's linuxfs provider, observed in sysfs.
@@ -30,18 +30,13 @@ import org.junit.jupiter.api.BeforeAll;
  */
 class PwmHilTest extends PwmContract {
 
-    private static HilBoard hil;
+    @RegisterExtension
+    static final HilBoardExtension hil = new HilBoardExtension();
     private PwmActuator current;
 
-    @BeforeAll
-    static void requireBoard() {
-        hil = HilBoard.requireFromSystemProperties();
-    }
-
     @AfterEach
-    void closeBoard() {
+    void forgetClosedDevices() {
         current = null;
-        hil.close();
     }
 
     /** The channel of the configured fan pin: {@code options.channel}, else 12/18 to 0 and 13/19 to 1. */
@@ -60,17 +55,17 @@ class PwmHilTest extends PwmContract {
 
     @Override
     protected PwmActuator open(PwmActuator.Settings s) {
-        int channel = channelOf(hil.actuatorNamed("fan"));
-        current = hil.track(new PwmActuator(new PwmActuator.Settings(s.name(), channel, s.frequency(), s.inverted(),
-                s.safeLevel(), s.onLevel(), s.minLevel()), hil.pi4j(), Clock.systemUTC(), null));
+        int channel = channelOf(hil.board().actuatorNamed("fan"));
+        current = hil.board().track(new PwmActuator(new PwmActuator.Settings(s.name(), channel, s.frequency(), s.inverted(),
+                s.safeLevel(), s.onLevel(), s.minLevel()), hil.board().pi4j(), Clock.systemUTC(), null));
         return current;
     }
 
     @Override
     protected double observedDutyPercent() {
-        Path root = hil.config().root();
+        Path root = hil.board().config().root();
         int chip = new BoardDetector(root).detect().usesRp1() ? 2 : 0;
-        Path dir = root.resolve("sys/class/pwm/pwmchip" + chip + "/pwm" + channelOf(hil.actuatorNamed("fan")));
+        Path dir = root.resolve("sys/class/pwm/pwmchip" + chip + "/pwm" + channelOf(hil.board().actuatorNamed("fan")));
         if (!Files.isDirectory(dir)) {
             // Pi4J's linuxfs PWM unexports the channel when the driver releases it at close, so the level
             // "after close" has no sysfs node to read; say so instead of inventing a duty cycle.

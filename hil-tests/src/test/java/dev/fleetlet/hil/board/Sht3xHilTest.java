@@ -5,8 +5,7 @@ import dev.fleetlet.drivers.i2c.Expectation;
 import dev.fleetlet.drivers.sht3x.Sht3xContract;
 import dev.fleetlet.drivers.sht3x.Sht3xSensor;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The SHT3x contract on a real SHT31: the first {@code sht3x} entry of the board file (the example has
@@ -16,21 +15,12 @@ import org.junit.jupiter.api.BeforeAll;
  */
 class Sht3xHilTest extends Sht3xContract {
 
-    private static HilBoard hil;
-
-    @BeforeAll
-    static void requireBoard() {
-        hil = HilBoard.requireFromSystemProperties();
-    }
-
-    @AfterEach
-    void closeBoard() {
-        hil.close();
-    }
+    @RegisterExtension
+    static final HilBoardExtension hil = new HilBoardExtension();
 
     @Override
     protected Sht3xSensor createSensor() {
-        return hil.openSensor(hil.sensorOfType("sht3x"), Sht3xSensor.class);
+        return hil.board().openSensor(hil.board().sensorOfType("sht3x"), Sht3xSensor.class);
     }
 
     @Override
