@@ -8,20 +8,16 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.Base64;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -84,7 +80,7 @@ public final class StoreAndForwardQueue implements AutoCloseable {
         this.clock = clock;
         this.cursorFile = new CursorFile(dir.resolve("cursor"));
         Files.createDirectories(dir);
-        this.streamId = loadOrCreateStream(dir.resolve("stream"));
+        this.streamId = StreamIdFile.loadOrCreate(dir.resolve("stream"));
         this.ackedSeq = cursorFile.load();
         this.persistedAck = ackedSeq;
         this.lastFsync = clock.instant();
@@ -261,33 +257,17 @@ public final class StoreAndForwardQueue implements AutoCloseable {
     }
 
     private void recover() throws IOException {
-        try (Stream<Path> files = Files.list(dir)) {
-            files.forEach(p -> Segment.parseFirstSeq(p.getFileName().toString())
-                    .ifPresent(first -> segments.put(first, new Segment(p, first, sizeOf(p)))));
-        }
+        SegmentRetention.list(dir, segments);
         long lastSeq = ackedSeq;
         if (!segments.isEmpty()) {
             Segment tail = segments.lastEntry().getValue();
             lastSeq = Math.max(lastSeq, tail.firstSeq() - 1);
             active = FileChannel.open(tail.path(), StandardOpenOption.READ, StandardOpenOption.WRITE);
-            long pos = 0;
-            long end = 0;
-            long limit = active.size();
-            while (pos < limit) {
-                RecordFormat.Read read = RecordFormat.readAt(active, pos, limit);
-                if (read instanceof RecordFormat.Valid v) {
-                    lastSeq = Math.max(lastSeq, v.seq());
-                    pos = v.next();
-                    end = pos;
-                } else {
-                    long resumed = RecordFormat.resync(active, pos + 1, limit);
-                    if (resumed < 0) {
-                        break;
-                    }
-                    pos = resumed;
-                }
-            }
-            if (end < limit) {
+            TailRecovery.Result scanned = TailRecovery.scan(active, lastSeq);
+            lastSeq = scanned.lastSeq();
+            long end = scanned.validEnd();
+            long limit = scanned.fileSize();
+            if (scanned.torn()) {
                 torn++;
                 pendingLoss++;
                 log.warn("telemetry queue cut an incomplete record off its tail segment={} validBytes={} cutBytes={}",
@@ -316,36 +296,15 @@ public final class StoreAndForwardQueue implements AutoCloseable {
         FileChannel ch = isActive ? active : FileChannel.open(segment.path(), StandardOpenOption.READ);
         try {
             long limit = isActive ? segment.size() : ch.size();
-            long pos = from.pos();
-            long previousSeq = from.lastSeq();
-            while (true) {
-                RecordFormat.Read read = RecordFormat.readAt(ch, pos, limit);
-                if (read instanceof RecordFormat.Valid v) {
-                    if (v.seq() > afterSeq) {
-                        readPosition = new ReadPosition(segment.firstSeq(), v.next(), v.seq());
-                        return Optional.of(new QueuedRecord(v.seq(), v.payload()));
-                    }
-                    previousSeq = v.seq();
-                    pos = v.next();
-                } else if (read instanceof RecordFormat.End) {
-                    return Optional.empty();
-                } else {
-                    long resumed = RecordFormat.resync(ch, pos + 1, limit);
-                    Map.Entry<Long, Segment> following = segments.higherEntry(segment.firstSeq());
-                    long nextValidSeq = resumed >= 0 ? ((RecordFormat.Valid) RecordFormat.readAt(ch, resumed, limit)).seq()
-                            : following != null ? following.getKey() : nextSeq;
-                    // records between the last good one and the next good one are gone; ones at or below
-                    // afterSeq were already handed out before (e.g. before a restart) and are not counted again
-                    long lost = nextValidSeq - Math.max(previousSeq, afterSeq) - 1;
-                    if (nextValidSeq > afterSeq) {
-                        countDamage(segment, pos, Math.max(1, lost), (RecordFormat.Invalid) read);
-                    }
-                    if (resumed < 0) {
-                        return Optional.empty();
-                    }
-                    pos = resumed;
-                }
+            Map.Entry<Long, Segment> following = segments.higherEntry(segment.firstSeq());
+            long seqAfterSegment = following != null ? following.getKey() : nextSeq;
+            RecordFormat.Valid v = SegmentScan.firstAfter(ch, from.pos(), limit, from.lastSeq(), afterSeq,
+                    seqAfterSegment, (pos, lost, why) -> countDamage(segment, pos, lost, why));
+            if (v == null) {
+                return Optional.empty();
             }
+            readPosition = new ReadPosition(segment.firstSeq(), v.next(), v.seq());
+            return Optional.of(new QueuedRecord(v.seq(), v.payload()));
         } finally {
             if (!isActive) {
                 ch.close();
@@ -376,40 +335,14 @@ public final class StoreAndForwardQueue implements AutoCloseable {
 
     /** Deletes oldest non-active segments until {@code recordBytes} more fit; true when any record was lost. */
     private boolean makeRoom(long recordBytes) throws IOException {
-        boolean lost = false;
-        long total = segments.values().stream().mapToLong(Segment::size).sum();
-        while (total + recordBytes > settings.maxBytes() && segments.size() > 1) {
-            Map.Entry<Long, Segment> oldest = segments.pollFirstEntry();
-            long endSeq = segments.firstKey() - 1;
-            long undelivered = Math.max(0, endSeq - Math.max(ackedSeq, oldest.getKey() - 1));
-            Files.deleteIfExists(oldest.getValue().path());
-            total -= oldest.getValue().size();
-            if (undelivered > 0) {
-                dropped += undelivered;
-                pendingLoss += undelivered;
-                lost = true;
-                log.warn("telemetry queue full, dropped oldest segment segment={} undeliveredRecords={} maxBytes={}",
-                        oldest.getValue().path().getFileName(), undelivered, settings.maxBytes());
-            }
-        }
-        return lost;
+        long lost = SegmentRetention.makeRoom(segments, recordBytes, settings.maxBytes(), ackedSeq);
+        dropped += lost;
+        pendingLoss += lost;
+        return lost > 0;
     }
 
     private void deleteAcknowledgedSegments() {
-        while (segments.size() > 1) {
-            Map.Entry<Long, Segment> oldest = segments.firstEntry();
-            long endSeq = segments.higherKey(oldest.getKey()) - 1;
-            if (endSeq > ackedSeq) {
-                return;
-            }
-            try {
-                Files.deleteIfExists(oldest.getValue().path());
-            } catch (IOException e) {
-                log.warn("cannot delete delivered segment path={} error={}", oldest.getValue().path(), e.toString());
-                return;
-            }
-            segments.pollFirstEntry();
-        }
+        SegmentRetention.deleteAcknowledged(segments, ackedSeq);
     }
 
     private void fsync() throws IOException {
@@ -437,28 +370,5 @@ public final class StoreAndForwardQueue implements AutoCloseable {
         if (closed) {
             throw new IllegalStateException("telemetry queue is closed: " + dir);
         }
-    }
-
-    private static long sizeOf(Path p) {
-        try {
-            return Files.size(p);
-        } catch (IOException e) {
-            return 0;
-        }
-    }
-
-    private static String loadOrCreateStream(Path file) throws IOException {
-        if (Files.exists(file)) {
-            String id = Files.readString(file, StandardCharsets.US_ASCII).trim();
-            if (id.matches("[A-Za-z0-9_-]{4,64}")) {
-                return id;
-            }
-            log.warn("telemetry stream id unreadable, starting a new stream path={}", file);
-        }
-        byte[] random = new byte[12];
-        new SecureRandom().nextBytes(random);
-        String id = Base64.getUrlEncoder().withoutPadding().encodeToString(random);
-        AtomicFiles.write(file, (id + "\n").getBytes(StandardCharsets.US_ASCII));
-        return id;
     }
 }
