@@ -2,6 +2,7 @@ package dev.fleetlet.server.release.internal;
 
 import dev.fleetlet.server.db.Jdbc;
 import dev.fleetlet.server.release.ReleaseReferences;
+import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import java.sql.Connection;
 import java.sql.DatabaseMetaData;
@@ -25,16 +26,24 @@ public class TableReleaseReferences implements ReleaseReferences {
             "rollouts", "rollout_devices");
 
     private final Jdbc jdbc;
+    private final List<String> tables;
 
+    @Inject
     public TableReleaseReferences(Jdbc jdbc) {
+        this(jdbc, TABLES);
+    }
+
+    /** Looks at {@code tables} instead of {@link #TABLES} (tests). */
+    public TableReleaseReferences(Jdbc jdbc, List<String> tables) {
         this.jdbc = jdbc;
+        this.tables = List.copyOf(tables);
     }
 
     @Override
     public List<String> referencesTo(String releaseId) {
         return jdbc.tx(c -> {
             List<String> reasons = new ArrayList<>();
-            for (String table : TABLES) {
+            for (String table : tables) {
                 for (String column : releaseColumns(c, table)) {
                     long n = Jdbc.query(c, "SELECT COUNT(*) FROM " + table + " WHERE " + column + " = ?",
                             rs -> rs.getLong(1), releaseId).get(0);
