@@ -25,6 +25,8 @@ public enum ErrorCode {
     PAYLOAD_TOO_LARGE(HttpStatus.REQUEST_ENTITY_TOO_LARGE, "Payload too large"),
     UNSUPPORTED_MEDIA_TYPE(HttpStatus.UNSUPPORTED_MEDIA_TYPE, "Unsupported media type"),
     INTERNAL(HttpStatus.INTERNAL_SERVER_ERROR, "Internal error"),
+    REGISTRY_UNAVAILABLE(HttpStatus.BAD_GATEWAY, "Image registry unavailable"),
+    REGISTRY_UNAUTHORIZED(HttpStatus.BAD_GATEWAY, "Image registry refused the credentials"),
     UNAVAILABLE(HttpStatus.SERVICE_UNAVAILABLE, "Service unavailable");
 
     private final HttpStatus status;
