@@ -1,5 +1,10 @@
 package dev.fleetlet.agent.image;
 
+import dev.fleetlet.oci.Descriptor;
+import dev.fleetlet.oci.Digest;
+import dev.fleetlet.oci.ImageError;
+import dev.fleetlet.oci.ImageException;
+import dev.fleetlet.oci.RegistryClient;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;

@@ -2,6 +2,9 @@ package dev.fleetlet.agent.image;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.fleetlet.oci.ImageError;
+import dev.fleetlet.oci.ImageException;
+import dev.fleetlet.oci.Platform;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,5 +1,14 @@
 package dev.fleetlet.agent.image;
 
+import dev.fleetlet.oci.Descriptor;
+import dev.fleetlet.oci.ImageError;
+import dev.fleetlet.oci.ImageException;
+import dev.fleetlet.oci.ImageReference;
+import dev.fleetlet.oci.ManifestDocument;
+import dev.fleetlet.oci.ManifestParser;
+import dev.fleetlet.oci.MediaTypes;
+import dev.fleetlet.oci.Platform;
+import dev.fleetlet.oci.RegistryClient;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,5 +1,6 @@
 package dev.fleetlet.agent.image;
 
+import dev.fleetlet.oci.Digest;
 import java.util.List;
 import java.util.Objects;
 

@@ -1,6 +1,9 @@
 package dev.fleetlet.agent.image;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.fleetlet.oci.Digest;
+import dev.fleetlet.oci.ImageError;
+import dev.fleetlet.oci.ImageException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -1,6 +1,8 @@
 package dev.fleetlet.agent.image;
 
 import dev.fleetlet.agent.hostcmd.HostCommand;
+import dev.fleetlet.oci.ImageError;
+import dev.fleetlet.oci.ImageException;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;

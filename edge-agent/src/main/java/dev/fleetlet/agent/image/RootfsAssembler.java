@@ -1,5 +1,8 @@
 package dev.fleetlet.agent.image;
 
+import dev.fleetlet.oci.Digest;
+import dev.fleetlet.oci.ImageError;
+import dev.fleetlet.oci.ImageException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

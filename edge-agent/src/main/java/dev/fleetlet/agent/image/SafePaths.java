@@ -1,5 +1,7 @@
 package dev.fleetlet.agent.image;
 
+import dev.fleetlet.oci.ImageError;
+import dev.fleetlet.oci.ImageException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 

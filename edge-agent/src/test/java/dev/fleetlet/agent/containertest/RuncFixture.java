@@ -9,6 +9,8 @@ import dev.fleetlet.agent.runtime.OciSpecGenerator;
 import dev.fleetlet.agent.runtime.Runc;
 import dev.fleetlet.agent.runtime.RuncContainerRuntime;
 import dev.fleetlet.agent.runtime.VolumeStore;
+import dev.fleetlet.oci.testing.Exec;
+import dev.fleetlet.oci.testing.RequiredTool;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -3,6 +3,11 @@ package dev.fleetlet.agent.image;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.fleetlet.oci.Descriptor;
+import dev.fleetlet.oci.Digest;
+import dev.fleetlet.oci.ImageError;
+import dev.fleetlet.oci.ImageException;
+import dev.fleetlet.oci.RegistryClient;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;

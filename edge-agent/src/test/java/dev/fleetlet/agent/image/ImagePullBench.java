@@ -2,11 +2,12 @@ package dev.fleetlet.agent.image;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.fleetlet.agent.containertest.Exec;
-import dev.fleetlet.agent.containertest.RequiredTool;
 import dev.fleetlet.agent.containertest.StoreFixture;
-import dev.fleetlet.agent.containertest.TestImageBuilder;
-import dev.fleetlet.agent.containertest.TestRegistry;
+import dev.fleetlet.oci.ImageReference;
+import dev.fleetlet.oci.testing.Exec;
+import dev.fleetlet.oci.testing.RequiredTool;
+import dev.fleetlet.oci.testing.TestImageBuilder;
+import dev.fleetlet.oci.testing.TestRegistry;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -3,6 +3,8 @@ package dev.fleetlet.agent.image;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.fleetlet.oci.ImageError;
+import dev.fleetlet.oci.ImageException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;

@@ -3,6 +3,8 @@ package dev.fleetlet.agent.image;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.fleetlet.agent.containertest.StoreFixture;
+import dev.fleetlet.oci.Digest;
+import dev.fleetlet.oci.MediaTypes;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;

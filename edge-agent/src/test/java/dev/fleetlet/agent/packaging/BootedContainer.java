@@ -2,8 +2,8 @@ package dev.fleetlet.agent.packaging;
 
 import static org.awaitility.Awaitility.await;
 
-import dev.fleetlet.agent.containertest.RequiredTool;
 import dev.fleetlet.agent.hostcmd.HostCommand;
+import dev.fleetlet.oci.testing.RequiredTool;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

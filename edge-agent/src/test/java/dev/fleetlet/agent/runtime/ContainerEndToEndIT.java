@@ -5,13 +5,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.fleetlet.agent.containertest.RuncFixture;
 import dev.fleetlet.agent.containertest.StoreFixture;
-import dev.fleetlet.agent.containertest.TestImageBuilder;
-import dev.fleetlet.agent.containertest.TestRegistry;
-import dev.fleetlet.agent.image.ImageError;
-import dev.fleetlet.agent.image.ImageException;
 import dev.fleetlet.agent.image.ImageRecord;
-import dev.fleetlet.agent.image.ImageReference;
 import dev.fleetlet.agent.image.RootfsAssembler;
+import dev.fleetlet.oci.ImageError;
+import dev.fleetlet.oci.ImageException;
+import dev.fleetlet.oci.ImageReference;
+import dev.fleetlet.oci.testing.TestImageBuilder;
+import dev.fleetlet.oci.testing.TestRegistry;
 import java.io.RandomAccessFile;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -3,9 +3,9 @@ package dev.fleetlet.agent.runtime;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.fleetlet.agent.containertest.Exec;
-import dev.fleetlet.agent.containertest.RequiredTool;
 import dev.fleetlet.agent.containertest.RuncFixture;
+import dev.fleetlet.oci.testing.Exec;
+import dev.fleetlet.oci.testing.RequiredTool;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -3,8 +3,8 @@ package dev.fleetlet.agent.runtime;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.fleetlet.agent.containertest.Exec;
 import dev.fleetlet.agent.containertest.RuncFixture;
+import dev.fleetlet.oci.testing.Exec;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -171,7 +171,7 @@ class RuncRuntimeIT {
     @Test
     void passesThroughADeviceAndDeniesOthers() throws Exception {
         Path hostNode = tmp.resolve("gpiochip-test");
-        dev.fleetlet.agent.containertest.Exec.run("mknod", hostNode.toString(), "c", "1", "3");
+        dev.fleetlet.oci.testing.Exec.run("mknod", hostNode.toString(), "c", "1", "3");
         ContainerSpec spec = ContainerSpec.builder("gpio", rootfs, List.of("sh", "-c",
                         "echo x > /dev/gpiochip0 && echo passthrough-ok; mknod /dev/mem2 c 1 1; head -c 1 /dev/mem2 || echo mem-denied"))
                 .device(hostNode, "/dev/gpiochip0").build();

@@ -3,7 +3,7 @@ package dev.fleetlet.agent.systemd;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.fleetlet.agent.containertest.RequiredTool;
+import dev.fleetlet.oci.testing.RequiredTool;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

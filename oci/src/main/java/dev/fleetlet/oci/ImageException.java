@@ -1,4 +1,4 @@
-package dev.fleetlet.agent.image;
+package dev.fleetlet.oci;
 
 /** A failed image pull, unpack or store operation, with a machine-readable {@link ImageError}. */
 public class ImageException extends RuntimeException {

@@ -1,4 +1,4 @@
-package dev.fleetlet.agent.image;
+package dev.fleetlet.oci;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

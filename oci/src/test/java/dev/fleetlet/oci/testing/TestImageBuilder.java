@@ -1,4 +1,4 @@
-package dev.fleetlet.agent.containertest;
+package dev.fleetlet.oci.testing;
 
 import java.io.IOException;
 import java.nio.file.Files;

@@ -1,4 +1,4 @@
-package dev.fleetlet.agent.image;
+package dev.fleetlet.oci;
 
 /** Why an image operation failed. {@link #retryable()} says whether trying again later may help. */
 public enum ImageError {

@@ -1,4 +1,4 @@
-package dev.fleetlet.agent.containertest;
+package dev.fleetlet.oci.testing;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
@@ -22,7 +22,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 /**
  * A test-only HTTP proxy in front of a {@link TestRegistry} that can (a) cut one blob response
  * after N bytes, to exercise resume, and (b) demand a Bearer token issued by its own
- * {@code /token} endpoint for given Basic credentials, to exercise the token flow. Every request
+ * {@code /token} endpoint for given Basic credentials, to exercise the token flow, and (c) drop the
+ * {@code Docker-Content-Digest} header, as some registries do. Every request
  * is logged with its Range header, status and body bytes actually sent.
  */
 public final class RegistryProxy implements AutoCloseable {
@@ -43,6 +44,7 @@ public final class RegistryProxy implements AutoCloseable {
     private final java.util.concurrent.CountDownLatch closed = new java.util.concurrent.CountDownLatch(1);
     private volatile String bearerUser;
     private volatile String bearerPassword;
+    private volatile boolean omitContentDigest;
 
     public RegistryProxy(TestRegistry registry) throws IOException {
         this.upstream = registry.baseUrl();
@@ -74,6 +76,11 @@ public final class RegistryProxy implements AutoCloseable {
     public void requireBearer(String user, String password) {
         bearerUser = user;
         bearerPassword = password;
+    }
+
+    /** Drop (true) or pass on (false) the registry's {@code Docker-Content-Digest} response header. */
+    public void omitContentDigest(boolean omit) {
+        omitContentDigest = omit;
     }
 
     public List<Logged> log() {
@@ -131,13 +138,22 @@ public final class RegistryProxy implements AutoCloseable {
         }
         HttpResponse<InputStream> r;
         try {
-            r = http.send(b.GET().build(), HttpResponse.BodyHandlers.ofInputStream());
+            r = http.send(b.method(ex.getRequestMethod(), HttpRequest.BodyPublishers.noBody()).build(),
+                    HttpResponse.BodyHandlers.ofInputStream());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException(e);
         }
         for (String h : List.of("Content-Type", "Content-Range", "Docker-Content-Digest", "Location", "WWW-Authenticate", "Accept-Ranges")) {
-            r.headers().firstValue(h).ifPresent(v -> ex.getResponseHeaders().add(h, v));
+            if (!(omitContentDigest && h.equals("Docker-Content-Digest"))) {
+                r.headers().firstValue(h).ifPresent(v -> ex.getResponseHeaders().add(h, v));
+            }
+        }
+        if (ex.getRequestMethod().equals("HEAD")) {
+            r.body().close();
+            ex.sendResponseHeaders(r.statusCode(), -1);
+            log.add(new Logged("HEAD " + path, range, r.statusCode(), 0));
+            return;
         }
         long length = r.headers().firstValueAsLong("Content-Length").orElse(-1);
         boolean cut = cutDigest != null && path.endsWith("/blobs/" + cutDigest) && cutDone.compareAndSet(false, true);

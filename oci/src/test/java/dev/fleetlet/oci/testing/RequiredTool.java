@@ -1,4 +1,4 @@
-package dev.fleetlet.agent.containertest;
+package dev.fleetlet.oci.testing;
 
 import static org.assertj.core.api.Assertions.fail;
 

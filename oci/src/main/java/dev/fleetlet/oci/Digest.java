@@ -1,4 +1,4 @@
-package dev.fleetlet.agent.image;
+package dev.fleetlet.oci;
 
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -7,7 +7,7 @@ import java.util.regex.Pattern;
 
 /**
  * A content digest such as {@code sha256:0123...}. Only sha256 is accepted: it is what every
- * registry the agent talks to produces, and refusing the rest keeps verification uniform.
+ * registry Fleetlet talks to produces, and refusing the rest keeps verification uniform.
  */
 public record Digest(String algorithm, String hex) {
 
@@ -39,11 +39,13 @@ public record Digest(String algorithm, String hex) {
         return fromHash(newSha256().digest(content));
     }
 
-    static Digest fromHash(byte[] hash) {
+    /** The sha256 digest whose hash bytes are {@code hash} (32 bytes from a {@link #newSha256()} digest). */
+    public static Digest fromHash(byte[] hash) {
         return new Digest("sha256", HexFormat.of().formatHex(hash));
     }
 
-    static MessageDigest newSha256() {
+    /** A fresh SHA-256 {@link MessageDigest}, for hashing a stream while it is written. */
+    public static MessageDigest newSha256() {
         try {
             return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {

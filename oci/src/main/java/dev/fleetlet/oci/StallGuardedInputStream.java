@@ -1,4 +1,4 @@
-package dev.fleetlet.agent.image;
+package dev.fleetlet.oci;
 
 import java.io.FilterInputStream;
 import java.io.IOException;

@@ -1,4 +1,4 @@
-package dev.fleetlet.agent.image;
+package dev.fleetlet.oci;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
@@ -17,6 +17,9 @@ import org.slf4j.LoggerFactory;
  * by tag or digest, and blobs from an offset (HTTP Range). Handles 401 challenges through
  * {@link RegistryAuthenticator} and follows blob redirects itself so that credentials are never
  * sent to a redirect target (a CDN or object store).
+ *
+ * <p>{@link #resolve} turns a tag into the digest of the manifest (or index) it names without
+ * downloading it when the registry answers HEAD with {@code Docker-Content-Digest}.
  *
  * <p>Failures are {@link ImageException}s: NOT_FOUND, UNAUTHORIZED, REGISTRY_ERROR (5xx),
  * REGISTRY_UNREACHABLE (I/O), DIGEST_MISMATCH (manifest not matching the pinned digest).
@@ -55,10 +58,26 @@ public final class RegistryClient {
     }
 
     /**
+     * What a reference names in a registry: the digest of the manifest or index the registry serves
+     * for it (an index stays an index: no platform is selected) and that document's media type.
+     */
+    public record ResolvedManifest(Digest digest, String mediaType) {
+    }
+
+    /**
      * An open blob body. {@code startOffset} is where {@code body} begins in the blob: the
      * requested offset when the registry honoured the Range, 0 when it sent the whole blob.
      */
     public record BlobResponse(InputStream body, long startOffset) {
+    }
+
+    /** What kind of request {@link #exchange} builds: manifest requests carry the Accept list. */
+    private enum Request {
+        PLAIN, MANIFEST, MANIFEST_HEAD;
+
+        String method() {
+            return this == MANIFEST_HEAD ? "HEAD" : "GET";
+        }
     }
 
     private final HttpClient http;
@@ -82,7 +101,7 @@ public final class RegistryClient {
 
     /** Checks that {@code host} speaks the distribution API (a 200 or 401 on {@code /v2/}). */
     public void ping(String host) {
-        HttpResponse<InputStream> r = send(host, null, URI.create(base(host) + "/v2/"), null, false);
+        HttpResponse<InputStream> r = send(host, null, URI.create(base(host) + "/v2/"), null, Request.PLAIN);
         close(r);
         if (r.statusCode() != 200 && r.statusCode() != 401) {
             throw new ImageException(ImageError.REGISTRY_ERROR, "registry " + host + " answered " + r.statusCode() + " on /v2/");
@@ -92,7 +111,7 @@ public final class RegistryClient {
     /** Fetches a manifest by tag or digest; verifies the bytes when {@code reference} is a digest. */
     public FetchedManifest fetchManifest(ImageReference image, String reference) {
         URI uri = URI.create(base(image.apiHost()) + "/v2/" + image.repository() + "/manifests/" + reference);
-        HttpResponse<InputStream> r = send(image.apiHost(), image.repository(), uri, null, true);
+        HttpResponse<InputStream> r = send(image.apiHost(), image.repository(), uri, null, Request.MANIFEST);
         expectOk(r, image + " manifest " + reference);
         byte[] body;
         try (InputStream in = r.body()) {
@@ -112,11 +131,73 @@ public final class RegistryClient {
         return new FetchedManifest(body, contentType, actual);
     }
 
+    /**
+     * Resolves {@code image}'s tag (or pinned digest) to the digest and media type of the manifest
+     * the registry serves for it, with the Accept list of {@link MediaTypes#MANIFEST_ACCEPT}. Sends
+     * HEAD; when the registry omits {@code Docker-Content-Digest} or {@code Content-Type}, falls back
+     * to GET and hashes the body (and checks it against a pinned digest).
+     *
+     * @throws ImageException NOT_FOUND ("manifest unknown: ref") for an unknown tag or repository,
+     *                        UNAUTHORIZED when the registry refuses the credentials,
+     *                        DIGEST_MISMATCH when the registry's digest differs from the pinned one,
+     *                        UNSUPPORTED_MEDIA_TYPE for a document that is no OCI/Docker manifest or index,
+     *                        REGISTRY_ERROR / REGISTRY_UNREACHABLE for 5xx and I/O failures
+     */
+    public ResolvedManifest resolve(ImageReference image) {
+        String reference = image.manifestReference();
+        URI uri = URI.create(base(image.apiHost()) + "/v2/" + image.repository() + "/manifests/" + reference);
+        HttpResponse<InputStream> r = send(image.apiHost(), image.repository(), uri, null, Request.MANIFEST_HEAD);
+        if (r.statusCode() == 404) {
+            close(r);
+            throw new ImageException(ImageError.NOT_FOUND, "manifest unknown: " + image);
+        }
+        expectOk(r, image + " manifest " + reference);
+        close(r);
+        String header = r.headers().firstValue("Docker-Content-Digest").orElse(null);
+        String contentType = mediaType(r.headers().firstValue("Content-Type").orElse(""));
+        Digest digest;
+        if (header == null || contentType.isEmpty()) {
+            log.debug("registry HEAD lacks digest or type, falling back to GET image={}", image);
+            FetchedManifest fetched;
+            try {
+                fetched = fetchManifest(image, reference);
+            } catch (ImageException e) {
+                if (e.error() == ImageError.NOT_FOUND) {
+                    throw new ImageException(ImageError.NOT_FOUND, "manifest unknown: " + image, e);
+                }
+                throw e;
+            }
+            digest = fetched.digest();
+            contentType = mediaType(fetched.contentType());
+        } else {
+            try {
+                digest = Digest.parse(header);
+            } catch (IllegalArgumentException e) {
+                throw new ImageException(ImageError.REGISTRY_ERROR,
+                        "registry " + image.apiHost() + " sent an invalid Docker-Content-Digest for " + image + ": " + e.getMessage(), e);
+            }
+            if (image.digest() != null && !digest.equals(image.digest())) {
+                throw new ImageException(ImageError.DIGEST_MISMATCH,
+                        "manifest " + reference + " of " + image.repository() + " has digest " + digest);
+            }
+        }
+        if (!MediaTypes.INDEXES.contains(contentType) && !MediaTypes.MANIFESTS.contains(contentType)) {
+            throw new ImageException(ImageError.UNSUPPORTED_MEDIA_TYPE,
+                    "manifest of " + image + " has media type '" + contentType + "', expected an OCI or Docker manifest or index");
+        }
+        return new ResolvedManifest(digest, contentType);
+    }
+
+    private static String mediaType(String contentType) {
+        int semicolon = contentType.indexOf(';');
+        return (semicolon >= 0 ? contentType.substring(0, semicolon) : contentType).strip();
+    }
+
     /** Opens a blob from {@code offset} (Range request when offset &gt; 0). The caller closes the body. */
     public BlobResponse openBlob(ImageReference image, Digest digest, long offset) {
         URI uri = URI.create(base(image.apiHost()) + "/v2/" + image.repository() + "/blobs/" + digest);
         String range = offset > 0 ? "bytes=" + offset + "-" : null;
-        HttpResponse<InputStream> r = send(image.apiHost(), image.repository(), uri, range, false);
+        HttpResponse<InputStream> r = send(image.apiHost(), image.repository(), uri, range, Request.PLAIN);
         for (int hops = 0; isRedirect(r.statusCode()); hops++) {
             String location = r.headers().firstValue("Location").orElse(null);
             close(r);
@@ -139,9 +220,9 @@ public final class RegistryClient {
         return new StallGuardedInputStream(body, config.stallTimeout(), STALL_TIMER);
     }
 
-    private HttpResponse<InputStream> send(String host, String repository, URI uri, String range, boolean manifest) {
+    private HttpResponse<InputStream> send(String host, String repository, URI uri, String range, Request kind) {
         String authorization = repository == null ? null : auth.cached(host, repository).orElse(null);
-        HttpResponse<InputStream> r = exchange(uri, range, manifest, authorization);
+        HttpResponse<InputStream> r = exchange(uri, range, kind, authorization);
         if (r.statusCode() == 401) {
             String challenge = r.headers().firstValue("WWW-Authenticate").orElse(null);
             close(r);
@@ -150,7 +231,7 @@ public final class RegistryClient {
             }
             auth.forget(host, repository);
             authorization = auth.authorize(host, repository, challenge);
-            r = exchange(uri, range, manifest, authorization);
+            r = exchange(uri, range, kind, authorization);
             if (r.statusCode() == 401) {
                 close(r);
                 auth.forget(host, repository);
@@ -161,12 +242,17 @@ public final class RegistryClient {
     }
 
     private HttpResponse<InputStream> sendPlain(URI uri, String range) {
-        return exchange(uri, range, false, null);
+        return exchange(uri, range, Request.PLAIN, null);
     }
 
-    private HttpResponse<InputStream> exchange(URI uri, String range, boolean manifest, String authorization) {
-        HttpRequest.Builder b = HttpRequest.newBuilder(uri).timeout(config.requestTimeout()).GET();
-        if (manifest) {
+    private HttpResponse<InputStream> exchange(URI uri, String range, Request kind, String authorization) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(uri).timeout(config.requestTimeout());
+        if (kind == Request.MANIFEST_HEAD) {
+            b.method("HEAD", HttpRequest.BodyPublishers.noBody());
+        } else {
+            b.GET();
+        }
+        if (kind != Request.PLAIN) {
             b.header("Accept", MediaTypes.MANIFEST_ACCEPT);
         }
         if (range != null) {
@@ -178,10 +264,10 @@ public final class RegistryClient {
         try {
             return http.send(b.build(), HttpResponse.BodyHandlers.ofInputStream());
         } catch (IOException e) {
-            throw new ImageException(ImageError.REGISTRY_UNREACHABLE, "GET " + uri + " failed: " + e.getMessage(), e);
+            throw new ImageException(ImageError.REGISTRY_UNREACHABLE, kind.method() + " " + uri + " failed: " + e.getMessage(), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new ImageException(ImageError.REGISTRY_UNREACHABLE, "interrupted during GET " + uri, e);
+            throw new ImageException(ImageError.REGISTRY_UNREACHABLE, "interrupted during " + kind.method() + " " + uri, e);
         }
     }
 
