@@ -178,8 +178,14 @@ public class FleetBroker {
         return codec;
     }
 
+    /**
+     * Stops the broker: no new connections, every client disconnected (their presence reported to the
+     * {@link PresenceListener} as far as the broker reports it). Idempotent; called by the server's shutdown
+     * sequence before presence and telemetry are flushed, and again (no-op) at bean destruction. A failing
+     * stop is logged, not thrown.
+     */
     @PreDestroy
-    void stop() {
+    public void stop() {
         if (!running) {
             return;
         }

@@ -3,6 +3,7 @@ package dev.fleetlet.server.device;
 import dev.fleetlet.server.api.Page;
 import dev.fleetlet.server.device.selector.Selector;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -45,6 +46,15 @@ public interface DeviceRepository {
 
     /** Marks an active device offline; returns whether it was online before. */
     boolean markOffline(String id, Instant at, String reason);
+
+    /**
+     * Marks every active device that is stored as online offline with {@code reason}, in one statement: the
+     * server's own shutdown, or the clean-up at start after a run that ended without one.
+     *
+     * @param at the new last-seen time, or null to keep each device's last-seen time
+     * @return the ids of the devices that were online (the transitions)
+     */
+    List<String> markAllOffline(Instant at, String reason);
 
     /** Number of devices with the status. */
     long count(DeviceStatus status);

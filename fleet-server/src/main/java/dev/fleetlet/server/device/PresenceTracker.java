@@ -8,6 +8,8 @@ import dev.fleetlet.server.events.EventTypes;
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
+import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -35,12 +37,22 @@ import org.slf4j.LoggerFactory;
  * published after the commit, only for real transitions (the stored state changed). Unknown or
  * decommissioned devices are ignored. A failing write is logged and retried with the next batch unless a
  * newer state for that device arrived meanwhile.
+ *
+ * <p>Start and stop: the constructor first marks devices that a previous run left online (it ended without
+ * a clean shutdown) offline with reason {@value #SERVER_RESTART}; the broker depends on this bean, so that
+ * happens before it accepts clients. At server stop {@link ServerShutdown} calls {@link #shutdown(Duration)}
+ * after the broker stopped: queued states are written (offline reasons become {@value #SERVER_SHUTDOWN}),
+ * within a bound, and every device still stored as online is then marked offline in one statement.
  */
 @Singleton
 public class PresenceTracker implements PresenceListener {
 
     private static final Logger log = LoggerFactory.getLogger(PresenceTracker.class);
     static final int MAX_BATCH = 1_000;
+    /** Offline reason of devices connected when the server stopped. */
+    public static final String SERVER_SHUTDOWN = "server_shutdown";
+    /** Offline reason, set at start, of devices a previous run left online (it ended without a clean stop). */
+    public static final String SERVER_RESTART = "server_restart";
 
     /**
      * The latest not-yet-written presence of one device. An offline that replaced a pending online keeps when
@@ -64,18 +76,24 @@ public class PresenceTracker implements PresenceListener {
     private final DeviceRepository devices;
     private final EventBus events;
     private final Jdbc jdbc;
+    private final Clock clock;
+    private final Object progress = new Object();
     private final Map<String, Pending> pending = new ConcurrentHashMap<>();
     private final LinkedBlockingQueue<String> ready = new LinkedBlockingQueue<>();
     private final LongAdder written = new LongAdder();
     private volatile int inFlight;
     private final Thread worker;
     private volatile boolean running = true;
+    private volatile boolean shuttingDown;
+    private volatile boolean closed;
 
     @Inject
-    public PresenceTracker(DeviceRepository devices, EventBus events, Jdbc jdbc) {
+    public PresenceTracker(DeviceRepository devices, EventBus events, Jdbc jdbc, Clock clock) {
         this.devices = devices;
         this.events = events;
         this.jdbc = jdbc;
+        this.clock = clock;
+        resetLeftOnline();
         this.worker = new Thread(this::run, "fleetlet-presence");
         this.worker.setDaemon(true);
         this.worker.start();
@@ -88,11 +106,11 @@ public class PresenceTracker implements PresenceListener {
 
     @Override
     public void offline(String deviceId, Instant at, String reason) {
-        enqueue(deviceId, new Pending(false, at, null, reason, null));
+        enqueue(deviceId, new Pending(false, at, null, shuttingDown ? SERVER_SHUTDOWN : reason, null));
     }
 
     private void enqueue(String deviceId, Pending state) {
-        if (deviceId == null) {
+        if (deviceId == null || closed) {
             return;
         }
         boolean[] fresh = new boolean[1];
@@ -126,6 +144,9 @@ public class PresenceTracker implements PresenceListener {
                 ids.add(first);
                 ready.drainTo(ids, MAX_BATCH - 1);
                 writeBatch(ids);
+                synchronized (progress) {
+                    progress.notifyAll();
+                }
             } catch (InterruptedException e) {
                 if (!running) {
                     break;
@@ -219,8 +240,96 @@ public class PresenceTracker implements PresenceListener {
         }
     }
 
+    /**
+     * Marks devices that the database still shows online from a previous run offline with reason
+     * {@value #SERVER_RESTART} (their last-seen time is kept). Runs before the worker starts, so before any
+     * presence of this run is written; a failure is logged and leaves the rows as they were.
+     */
+    private void resetLeftOnline() {
+        try {
+            List<String> ids = jdbc.tx(c -> {
+                List<String> changed = devices.markAllOffline(null, SERVER_RESTART);
+                publishOffline(changed, SERVER_RESTART);
+                return changed;
+            });
+            if (!ids.isEmpty()) {
+                log.warn("devices left online by a previous run marked offline count={} reason={}", ids.size(), SERVER_RESTART);
+            }
+        } catch (RuntimeException e) {
+            log.error("could not reset devices left online by a previous run error={}", e.toString());
+        }
+    }
+
+    private void publishOffline(List<String> ids, String reason) {
+        for (String id : ids) {
+            events.publish(EventTypes.OFFLINE, id, Map.of("reason", reason));
+        }
+    }
+
+    /**
+     * From now on offline notifications carry reason {@value #SERVER_SHUTDOWN}; called when the server
+     * begins to stop, before the broker drops its connections.
+     */
+    public void beginShutdown() {
+        shuttingDown = true;
+    }
+
+    /**
+     * Finishes presence at server stop; call after the broker stopped accepting clients and before the
+     * database closes. Waits up to {@code bound} for the queued states to be written, then stops the worker
+     * (states still queued after the bound are dropped and counted in the log) and marks every device still
+     * stored as online offline with reason {@value #SERVER_SHUTDOWN} in one statement, with its events. Later
+     * notifications are ignored. A database failure is logged, not thrown.
+     *
+     * @return the number of devices the final statement marked offline
+     */
+    public int shutdown(Duration bound) {
+        beginShutdown();
+        long deadline = System.nanoTime() + bound.toNanos();
+        try {
+            synchronized (progress) {
+                while (backlog() > 0 && worker.isAlive()) {
+                    long leftMs = (deadline - System.nanoTime()) / 1_000_000;
+                    if (leftMs <= 0) {
+                        break;
+                    }
+                    progress.wait(Math.min(leftMs, 50));
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        closed = true;
+        running = false;
+        int dropped = pending.size();
+        ready.clear();
+        pending.clear();
+        try {
+            worker.join(Math.max(1, bound.toMillis()));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (dropped > 0) {
+            log.warn("presence states not written within the shutdown bound devices={} boundMs={}", dropped, bound.toMillis());
+        }
+        Instant now = clock.instant();
+        try {
+            List<String> ids = jdbc.tx(c -> {
+                List<String> changed = devices.markAllOffline(now, SERVER_SHUTDOWN);
+                publishOffline(changed, SERVER_SHUTDOWN);
+                return changed;
+            });
+            log.info("presence stopped written={} markedOfflineAtShutdown={} reason={}", written.sum(), ids.size(), SERVER_SHUTDOWN);
+            return ids.size();
+        } catch (RuntimeException e) {
+            log.error("could not mark devices offline at shutdown error={}", e.toString());
+            return 0;
+        }
+    }
+
     @PreDestroy
     void stop() throws InterruptedException {
+        closed = true;
         running = false;
         worker.join(5_000);
     }

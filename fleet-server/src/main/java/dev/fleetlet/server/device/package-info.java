@@ -8,5 +8,11 @@
  * Decommissioning drops the secret hash, so the broker's {@code ClientDirectory} refuses the device afterwards,
  * and tells the {@link dev.fleetlet.server.device.DeviceService.DecommissionListener}s (credential cache, the
  * broker's session clean-up).
+ *
+ * <p>Server stop and start: {@link dev.fleetlet.server.device.ServerShutdown} runs on the shutdown event, while
+ * the database is still open: broker stop, telemetry flush, queued presence written, then every device still
+ * online marked offline ({@code server_shutdown}) in one statement. At start the tracker marks devices a
+ * crashed run left online offline ({@code server_restart}) before the broker, which depends on it, accepts
+ * clients.
  */
 package dev.fleetlet.server.device;

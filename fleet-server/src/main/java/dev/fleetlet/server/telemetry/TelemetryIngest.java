@@ -89,10 +89,17 @@ public class TelemetryIngest implements TelemetrySink {
         return writer.isAlive();
     }
 
+    /**
+     * Stops accepting batches (later ones are refused as QUEUE_FULL), writes what is queued and stops the
+     * writer thread (waits up to ~12 s). Idempotent; called by the server's shutdown sequence after the broker
+     * stopped, and again (no-op) at bean destruction.
+     */
     @PreDestroy
-    void close() {
-        writer.close();
-        log.info("telemetry writer stopped");
+    public void close() {
+        if (writer.isAlive()) {
+            writer.close();
+            log.info("telemetry writer stopped");
+        }
     }
 
     private final class WriterMetrics implements TelemetryWriter.Listener {

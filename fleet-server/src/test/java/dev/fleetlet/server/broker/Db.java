@@ -28,4 +28,20 @@ public final class Db {
             throw new IllegalStateException(sql, e);
         }
     }
+
+    /** The first column of the first row as a string. */
+    public static String firstString(ApplicationContext context, String sql, Object... args) {
+        DataSource ds = context.getBean(DataSourceResolver.class).resolve(context.getBean(DataSource.class));
+        try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            for (int i = 0; i < args.length; i++) {
+                ps.setObject(i + 1, args[i]);
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getString(1);
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(sql, e);
+        }
+    }
 }

@@ -161,6 +161,30 @@ public abstract class RepositoryContract {
     }
 
     @Test
+    void marksAllOnlineDevicesOfflineInOneStatementAndReturnsThem() {
+        // given two online devices and one offline one
+        insert("dev-a", Map.of());
+        insert("dev-b", Map.of());
+        insert("dev-c", Map.of());
+        devices.markOnline("dev-a", T0, null);
+        devices.markOnline("dev-b", T0, null);
+
+        // when all are marked offline, keeping last seen, then again with a new last-seen time
+        assertThat(devices.markAllOffline(null, "server_restart")).containsExactlyInAnyOrder("dev-a", "dev-b");
+        assertThat(devices.markAllOffline(T0.plusSeconds(9), "server_shutdown")).isEmpty();
+
+        // then the transitions carry the reason and the kept last-seen time; the offline device is untouched
+        Device a = devices.find("dev-a").orElseThrow();
+        assertThat(a.online()).isFalse();
+        assertThat(a.offlineReason()).isEqualTo("server_restart");
+        assertThat(a.lastSeen()).isEqualTo(T0);
+        assertThat(devices.find("dev-c").orElseThrow().offlineReason()).isNull();
+        devices.markOnline("dev-c", T0.plusSeconds(10), null);
+        assertThat(devices.markAllOffline(T0.plusSeconds(11), "server_shutdown")).containsExactly("dev-c");
+        assertThat(devices.find("dev-c").orElseThrow().lastSeen()).isEqualTo(T0.plusSeconds(11));
+    }
+
+    @Test
     void replacesLabelsAndDecommissionsOnce() {
         insert("dev-a", Map.of("env", "prod"));
         assertThat(devices.update("dev-a", "kitchen", Map.of("env", "dev", "room", "kitchen"), T0)).isTrue();

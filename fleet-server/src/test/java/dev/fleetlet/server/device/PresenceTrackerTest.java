@@ -11,8 +11,10 @@ import dev.fleetlet.server.events.EventBus;
 import dev.fleetlet.server.events.EventTypes;
 import dev.fleetlet.server.events.FleetEvent;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -60,7 +62,7 @@ class PresenceTrackerTest {
             }
             return null;
         });
-        tracker = new PresenceTracker(devices, events, jdbc);
+        tracker = new PresenceTracker(devices, events, jdbc, Clock.fixed(T0, ZoneOffset.UTC));
     }
 
     @AfterEach
@@ -176,6 +178,64 @@ class PresenceTrackerTest {
         await().atMost(Duration.ofSeconds(5)).until(() -> devices.find(id(1)).orElseThrow().online());
         assertThat(tracker.backlog()).isZero();
         assertThat(events.published).extracting(FleetEvent::deviceId).containsExactly(id(1));
+    }
+
+    @Test
+    void shutdownWritesQueuedStatesThenMarksEveryStillOnlineDeviceOfflineWithServerShutdown() {
+        // given 500 devices stored online and 1,500 more whose online notification is still queued
+        for (int i = 0; i < 500; i++) {
+            tracker.online(id(i), T0, null);
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> tracker.backlog() == 0);
+        for (int i = 500; i < DEVICES; i++) {
+            tracker.online(id(i), T0.plusSeconds(1), null);
+        }
+        tracker.offline(id(3), T0.plusSeconds(2), "connection-lost");
+
+        // when the server stops
+        tracker.shutdown(Duration.ofSeconds(10));
+
+        // then no device is online, all carry the shutdown reason, and later notifications are ignored
+        tracker.online(id(4), T0.plusSeconds(3), null);
+        assertThat(storedOnline().values()).hasSize(DEVICES).containsOnly(false);
+        List<String> reasons = jdbc.query("SELECT DISTINCT offline_reason FROM devices WHERE id <> ?", rs -> rs.getString(1), id(3));
+        assertThat(reasons).containsExactly(PresenceTracker.SERVER_SHUTDOWN);
+        assertThat(devices.find(id(3)).orElseThrow().offlineReason()).isEqualTo("connection-lost");
+        assertThat(events.published).filteredOn(e -> e.type().equals(EventTypes.OFFLINE)).hasSize(DEVICES);
+    }
+
+    @Test
+    void shutdownWithAZeroBoundStillLeavesNoDeviceOnline() {
+        // given 2,000 online notifications queued, a writer far from done
+        for (int i = 0; i < DEVICES; i++) {
+            tracker.online(id(i), T0, null);
+        }
+
+        // when the server stops without waiting for the queue
+        tracker.shutdown(Duration.ZERO);
+
+        // then whatever the writer managed, the final statement leaves every device offline
+        assertThat(storedOnline().values()).hasSize(DEVICES).containsOnly(false);
+    }
+
+    @Test
+    void devicesLeftOnlineByACrashedRunAreMarkedOfflineWhenTheTrackerStarts() throws InterruptedException {
+        // given a run that ended without a clean stop: 30 devices stored online, one of them decommissioned
+        tracker.stop();
+        jdbc.update("UPDATE devices SET online = TRUE, last_seen = ?, offline_reason = NULL WHERE id < ?", T0, id(30));
+        devices.decommission(id(0), T0);
+        jdbc.update("UPDATE devices SET online = TRUE WHERE id = ?", id(0));
+
+        // when the next run's tracker starts
+        tracker = new PresenceTracker(devices, events, jdbc, Clock.fixed(T0.plusSeconds(600), ZoneOffset.UTC));
+
+        // then the active ones are offline with reason server_restart, their last-seen time kept, one event each
+        assertThat(devices.count(DeviceStatus.ONLINE)).isZero();
+        Device d = devices.find(id(7)).orElseThrow();
+        assertThat(d.offlineReason()).isEqualTo(PresenceTracker.SERVER_RESTART);
+        assertThat(d.lastSeen()).isEqualTo(T0);
+        assertThat(events.published).extracting(FleetEvent::type).containsOnly(EventTypes.OFFLINE).hasSize(29);
+        assertThat(events.published).extracting(e -> e.data().get("reason")).containsOnly(PresenceTracker.SERVER_RESTART);
     }
 
     private void fire(int threads, int rounds, Map<String, Boolean> last, AtomicInteger fired) throws InterruptedException {

@@ -169,6 +169,25 @@ public class JdbcDeviceRepository implements DeviceRepository {
     }
 
     @Override
+    public List<String> markAllOffline(Instant at, String reason) {
+        return jdbc.tx(c -> {
+            List<String> ids = Jdbc.query(c, "SELECT id FROM devices WHERE online = TRUE AND lifecycle = 'ACTIVE'",
+                    rs -> rs.getString(1));
+            if (ids.isEmpty()) {
+                return ids;
+            }
+            if (at == null) {
+                Jdbc.update(c, "UPDATE devices SET online = FALSE, offline_reason = ? WHERE online = TRUE AND lifecycle = 'ACTIVE'",
+                        reason);
+            } else {
+                Jdbc.update(c, "UPDATE devices SET online = FALSE, last_seen = ?, offline_reason = ? "
+                        + "WHERE online = TRUE AND lifecycle = 'ACTIVE'", at, reason);
+            }
+            return ids;
+        });
+    }
+
+    @Override
     public long count(DeviceStatus status) {
         return jdbc.query("SELECT COUNT(*) FROM devices d WHERE 1=1" + statusCondition(status), rs -> rs.getLong(1)).get(0);
     }
