@@ -74,6 +74,8 @@ class IngestBench {
     private final Path serverJar = Path.of(System.getProperty("bench.serverJar",
             "../fleet-server/" + System.getProperty("fleetlet.build.dir", "target") + "/fleet-server.jar"));
     private final String serverHeap = System.getProperty("bench.serverHeap", "2g");
+    /** Skips the raw phase (before/after comparisons of the server alone); the BENCH line then has raw_per_s=NaN. */
+    private final boolean skipRaw = Boolean.getBoolean("bench.skipRaw");
 
     @TempDir
     Path work;
@@ -97,7 +99,7 @@ class IngestBench {
         System.out.printf(Locale.ROOT, "bench load: devices=%d readings_per_batch=%d interval=%s offered_readings_per_s=%.0f "
                 + "warmup=%s window=%s%n", devices, readings, interval, offered, warmup, duration);
 
-        Phase raw = rawPhase();
+        Phase raw = skipRaw ? new Phase(Double.NaN, Double.NaN, 0, 0, 0, 0, 0, 0, 0, 0, null, null) : rawPhase();
         System.out.printf(Locale.ROOT, "BENCH-PHASE raw readings_per_s=%.1f acked_per_s=%.1f connect_s=%.1f broker_cpu_pct=%.1f "
                 + "broker_rss_mb=%.0f sim_cpu_pct=%.1f window_batch_failures=%d window_disconnects=%d counters=%s%n",
                 raw.readingsPerS(), raw.ackedPerS(), raw.connectS(), raw.cpuPct(), raw.rssMb(), raw.simCpuPct(),
@@ -185,7 +187,8 @@ class IngestBench {
             Instant runStart = Instant.now();
             Phase phase;
             FleetSimulator sim = new FleetSimulator(config, Clock.systemUTC());
-            try (sim) {
+            BurstSampler burst = new BurstSampler(() -> sim.counters().snapshot().batchFailures());
+            try (sim; burst) {
                 sim.start();
                 await().atMost(Duration.ofMinutes(20)).pollInterval(Duration.ofMillis(500))
                         .until(() -> sim.counters().snapshot().enrolled() + sim.startErrors().size() >= devices);
@@ -195,6 +198,7 @@ class IngestBench {
                 double connectS = seconds(runStart) - enrollS;
                 warmUp(sim, "ingest");
                 phase = measure(sim, server, () -> storedReadings(admin), enrollS, connectS);
+                System.out.println("BENCH-BURST ingest " + burst.describe());
             }
             // after close: every batch is acknowledged, refused or dropped with its connection
             return phase.verified(verifyQueryable(admin, sim.lastSeqByDevice(), sim.ackedBatchesByDevice(), runStart));
