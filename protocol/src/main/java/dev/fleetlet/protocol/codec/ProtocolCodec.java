@@ -18,6 +18,9 @@ import com.networknt.schema.SchemaValidatorsConfig;
 import com.networknt.schema.SpecVersion;
 import com.networknt.schema.ValidationMessage;
 import dev.fleetlet.protocol.Topics;
+import dev.fleetlet.protocol.app.AppSpecParser;
+import dev.fleetlet.protocol.app.ParseResult;
+import dev.fleetlet.protocol.app.Problem;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -33,7 +36,8 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * Encodes protocol records to JSON and decodes untrusted payloads back, in that order of checks:
  * size limit, UTF-8, JSON syntax (one object, no duplicate keys, nesting at most 32 deep), protocol
- * version, JSON Schema, record binding. Every failure becomes a {@link Rejection} naming the field;
+ * version, JSON Schema, the app spec of a desired state's release ({@link AppSpecParser}, field
+ * {@code /release/spec/...}), record binding. Every failure becomes a {@link Rejection} naming the field;
  * {@link #decode} never throws.
  *
  * <p>Unknown fields are ignored so that a newer minor revision of v1 can add optional fields; a
@@ -54,6 +58,7 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class ProtocolCodec {
 
     private static final int MAX_NESTING = 32;
+    private static final AppSpecParser APP_SPECS = new AppSpecParser();
 
     /** How {@link #encode} checks a payload before it is sent. */
     public enum SenderCheck {
@@ -249,6 +254,12 @@ public final class ProtocolCodec {
                     .orElseThrow();
             return rejected(Rejection.Reason.SCHEMA_VIOLATION, pointer(first), describe(first));
         }
+        if (type == MessageType.DESIRED_STATE) {
+            Rejection bad = checkAppSpec(tree.get("release"));
+            if (bad != null) {
+                return new Decoded.Rejected<>(bad);
+            }
+        }
         try {
             return new Decoded.Ok<>(mapper.treeToValue(tree, type.type()));
         } catch (JsonMappingException e) {
@@ -259,6 +270,26 @@ public final class ProtocolCodec {
             String detail = e instanceof JsonProcessingException jpe ? jpe.getOriginalMessage() : e.getMessage();
             return rejected(Rejection.Reason.SCHEMA_VIOLATION, "", type + ": " + detail);
         }
+    }
+
+    /**
+     * Validates {@code release.spec} with the app spec parser (the schema only says it is an object);
+     * the release name stands in for a missing spec name. Returns the first problem, or null.
+     */
+    private static Rejection checkAppSpec(JsonNode release) {
+        if (release == null || !release.isObject() || !release.has("spec")) {
+            return null;
+        }
+        ParseResult parsed = APP_SPECS.parseJson(release.get("spec"), release.path("name").asText(null));
+        if (parsed.isOk()) {
+            return null;
+        }
+        Problem first = parsed.problems().get(0);
+        String more = parsed.problems().size() > 1 ? " (and " + (parsed.problems().size() - 1) + " more)" : "";
+        String dotted = first.path().isEmpty() ? "release.spec" : "release.spec." + first.path();
+        String field = "/release/spec" + (first.path().isEmpty() ? ""
+                : "/" + escape(first.path()).replace(".", "/").replace("[", "/").replace("]", ""));
+        return new Rejection(Rejection.Reason.SCHEMA_VIOLATION, field, dotted + ": " + first.message() + more);
     }
 
     /**
