@@ -13,11 +13,17 @@ import java.util.regex.Pattern;
 /**
  * Everything needed to run one container: the assembled rootfs, the process, isolation and limits.
  * Build with {@link #builder(String, Path, List)}; validation errors name the field.
+ *
+ * <p>Networking is one of three modes: {@code hostNetwork} shares the host's network namespace;
+ * {@code networkNamespace} (an absolute path to a network namespace file, e.g. one made by
+ * {@code dev.fleetlet.agent.network.AppNetworks}) joins that existing namespace, so every service of an
+ * app given the same path shares one network stack (pod-like); neither gives the container a fresh
+ * namespace with only a loopback interface (which the runtime leaves down). Both together are refused.
  */
 public record ContainerSpec(String id, Path rootfs, List<String> args, Map<String, String> env, String cwd,
                             int uid, int gid, String hostname, boolean readOnlyRoot, boolean hostNetwork,
                             List<VolumeMount> volumes, List<BindMount> binds, List<DeviceMapping> devices,
-                            Resources resources, Set<String> addedCapabilities) {
+                            Resources resources, Set<String> addedCapabilities, Path networkNamespace) {
 
     private static final Pattern ID = Pattern.compile("[a-z0-9][a-z0-9_.-]{0,62}");
 
@@ -38,6 +44,16 @@ public record ContainerSpec(String id, Path rootfs, List<String> args, Map<Strin
             throw new IllegalArgumentException("container id '" + id + "' must match " + ID.pattern());
         }
         Objects.requireNonNull(rootfs, "rootfs");
+        if (networkNamespace != null) {
+            if (hostNetwork) {
+                throw new IllegalArgumentException("container " + id + ": networkNamespace '" + networkNamespace
+                        + "' cannot be combined with hostNetwork");
+            }
+            if (!networkNamespace.isAbsolute()) {
+                throw new IllegalArgumentException("container " + id + ": networkNamespace must be an absolute path, got '"
+                        + networkNamespace + "'");
+            }
+        }
         if (args == null || args.isEmpty()) {
             throw new IllegalArgumentException("container " + id + ": args must not be empty");
         }
@@ -80,6 +96,7 @@ public record ContainerSpec(String id, Path rootfs, List<String> args, Map<Strin
         private String hostname;
         private boolean readOnlyRoot;
         private boolean hostNetwork;
+        private Path networkNamespace;
         private final List<VolumeMount> volumes = new ArrayList<>();
         private final List<BindMount> binds = new ArrayList<>();
         private final List<DeviceMapping> devices = new ArrayList<>();
@@ -123,6 +140,12 @@ public record ContainerSpec(String id, Path rootfs, List<String> args, Map<Strin
             return this;
         }
 
+        /** Joins the existing network namespace at {@code path} (see the class comment); {@code null} clears it. */
+        public Builder networkNamespace(Path path) {
+            networkNamespace = path;
+            return this;
+        }
+
         public Builder volume(String name, String containerPath, boolean readOnly) {
             volumes.add(new VolumeMount(name, containerPath, readOnly));
             return this;
@@ -150,7 +173,7 @@ public record ContainerSpec(String id, Path rootfs, List<String> args, Map<Strin
 
         public ContainerSpec build() {
             return new ContainerSpec(id, rootfs, args, env, cwd, uid, gid, hostname == null ? id : hostname,
-                    readOnlyRoot, hostNetwork, volumes, binds, devices, resources, caps);
+                    readOnlyRoot, hostNetwork, volumes, binds, devices, resources, caps, networkNamespace);
         }
     }
 }

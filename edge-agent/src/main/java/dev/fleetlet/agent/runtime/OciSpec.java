@@ -35,7 +35,12 @@ public record OciSpec(String ociVersion, Process process, Root root, String host
                         List<String> maskedPaths, List<String> readonlyPaths, Map<String, String> sysctl) {
     }
 
-    public record Namespace(String type) {
+    /** A namespace to create ({@code path} null) or to join ({@code path} of an existing namespace file). */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Namespace(String type, String path) {
+        public Namespace(String type) {
+            this(type, null);
+        }
     }
 
     @JsonInclude(JsonInclude.Include.NON_NULL)

@@ -7,7 +7,8 @@ import java.util.TreeSet;
 
 /**
  * Turns a {@link ContainerSpec} into an OCI runtime {@code config.json}: pid, mount, uts, ipc and
- * (unless host networking) network namespaces; Docker's small default capability set plus explicit
+ * (unless host networking) network namespaces, the network one joined by path when the spec names an
+ * existing namespace (an app's shared network); Docker's small default capability set plus explicit
  * additions, everything else dropped; no new privileges; the standard /proc, /dev, /sys mounts
  * with sensitive paths masked; named volumes and binds; device passthrough (node created and
  * allowed in the device cgroup, every other device denied apart from runc's defaults); memory,
@@ -58,7 +59,9 @@ public final class OciSpecGenerator {
         for (String ns : List.of("pid", "mount", "uts", "ipc")) {
             namespaces.add(new OciSpec.Namespace(ns));
         }
-        if (!spec.hostNetwork()) {
+        if (spec.networkNamespace() != null) {
+            namespaces.add(new OciSpec.Namespace("network", spec.networkNamespace().toString()));
+        } else if (!spec.hostNetwork()) {
             namespaces.add(new OciSpec.Namespace("network"));
         }
         List<OciSpec.DeviceRule> rules = new ArrayList<>();

@@ -51,6 +51,37 @@ class OciSpecGeneratorTest {
     }
 
     @Test
+    void joinsAnExistingNetworkNamespaceByPath() {
+        JsonNode spec = generate(ContainerSpec.builder("svc", Path.of("/rootfs"), List.of("/bin/app"))
+                .networkNamespace(Path.of("/var/lib/fleetlet/network/netns/shop")).build());
+
+        JsonNode network = spec.at("/linux/namespaces/4");
+        assertThat(network.path("type").asText()).isEqualTo("network");
+        assertThat(network.path("path").asText()).isEqualTo("/var/lib/fleetlet/network/netns/shop");
+        assertThat(spec.at("/linux/namespaces/0").has("path")).isFalse();
+        assertThat(findMount(spec, "/sys").path("type").asText()).isEqualTo("sysfs");
+    }
+
+    @Test
+    void aPrivateNetworkNamespaceCarriesNoPath() {
+        JsonNode spec = generate(ContainerSpec.builder("solo", Path.of("/rootfs"), List.of("/bin/app")).build());
+
+        assertThat(spec.at("/linux/namespaces/4/type").asText()).isEqualTo("network");
+        assertThat(spec.at("/linux/namespaces/4").has("path")).isFalse();
+    }
+
+    @Test
+    void refusesHostNetworkTogetherWithANamespacePath() {
+        assertThatThrownBy(() -> ContainerSpec.builder("both", Path.of("/r"), List.of("x"))
+                .hostNetwork(true).networkNamespace(Path.of("/run/netns/a")).build())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("networkNamespace").hasMessageContaining("hostNetwork");
+        assertThatThrownBy(() -> ContainerSpec.builder("rel", Path.of("/r"), List.of("x"))
+                .networkNamespace(Path.of("netns/a")).build())
+                .hasMessageContaining("networkNamespace must be an absolute path");
+    }
+
+    @Test
     void keepsOnlyTheDefaultCapabilitiesPlusAdditions() {
         JsonNode spec = generate(ContainerSpec.builder("caps", Path.of("/rootfs"), List.of("/bin/app")).addCapability("NET_ADMIN").build());
 
