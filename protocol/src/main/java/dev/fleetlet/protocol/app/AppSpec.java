@@ -60,6 +60,23 @@ public record AppSpec(String name, UpdateStrategy updateStrategy, Map<String, Se
         return new AppSpec(name, updateStrategy, copy, volumes, requires);
     }
 
+    /**
+     * A copy whose named services run the given images (service name → reference, typically the pinned
+     * reference resolved for that service). Services not in the map keep their image.
+     *
+     * @throws IllegalArgumentException when the map names a service the app does not have
+     */
+    public AppSpec withServiceImages(Map<String, String> imageByService) {
+        for (String service : imageByService.keySet()) {
+            if (!services.containsKey(service)) {
+                throw new IllegalArgumentException("no service " + service + " in app " + name);
+            }
+        }
+        Map<String, ServiceSpec> copy = new LinkedHashMap<>();
+        services.forEach((n, s) -> copy.put(n, s.withImage(imageByService.getOrDefault(n, s.image()))));
+        return new AppSpec(name, updateStrategy, copy, volumes, requires);
+    }
+
     /** A copy with another name. */
     public AppSpec withName(String newName) {
         return new AppSpec(newName, updateStrategy, services, volumes, requires);

@@ -106,4 +106,19 @@ class AppSpecJsonTest {
         assertThat(AppSpecJson.fromJson(AppSpecJson.toJson(pinned))).isEqualTo(pinned);
         assertThat(List.copyOf(app.services().values())).hasSize(3);
     }
+
+    @Test
+    void pinsImagesByServiceNameAndRefusesAnUnknownService() {
+        // given
+        AppSpec app = parser.parseYaml(Specs.WEATHER, null).orElseThrow();
+
+        // when
+        AppSpec pinned = app.withServiceImages(Map.of("bridge", "registry.example/weather/bridge@" + Specs.DIGEST));
+
+        // then
+        assertThat(pinned.services().get("bridge").isPinned()).isTrue();
+        assertThat(pinned.services().get("broker")).isEqualTo(app.services().get("broker"));
+        assertThatThrownBy(() -> app.withServiceImages(Map.of("nope", "x")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("no service nope");
+    }
 }
