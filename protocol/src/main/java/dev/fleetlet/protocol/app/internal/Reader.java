@@ -1,6 +1,7 @@
 package dev.fleetlet.protocol.app.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.math.BigDecimal;
 import dev.fleetlet.protocol.app.Problem;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -86,13 +87,30 @@ public final class Reader {
             return node.textValue();
         }
         if (node.isNumber()) {
-            return node.isIntegralNumber() ? node.bigIntegerValue().toString() : node.decimalValue().toPlainString();
+            if (node.isIntegralNumber()) {
+                return node.bigIntegerValue().toString();
+            }
+            BigDecimal d = decimal(node);
+            if (d == null) {
+                problem(path, "expected a finite number, was " + show(node));
+                return null;
+            }
+            return d.toPlainString();
         }
         if (node.isBoolean()) {
             return Boolean.toString(node.booleanValue());
         }
         problem(path, "expected a scalar value, was " + show(node));
         return null;
+    }
+
+    /** The exact decimal value of a number node, or null for infinities and NaN (doubles from JSON). */
+    public static BigDecimal decimal(JsonNode node) {
+        if (node.isDouble() || node.isFloat()) {
+            double v = node.doubleValue();
+            return Double.isFinite(v) ? BigDecimal.valueOf(v) : null;
+        }
+        return node.decimalValue();
     }
 
     public Boolean bool(JsonNode node, String path) {

@@ -141,7 +141,7 @@ public final class ServiceReader {
         }
         BigDecimal v = null;
         if (node.isNumber()) {
-            v = node.decimalValue();
+            v = Reader.decimal(node);
         } else if (node.isTextual()) {
             try {
                 v = new BigDecimal(node.textValue().trim());
