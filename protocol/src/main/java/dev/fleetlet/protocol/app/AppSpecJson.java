@@ -66,7 +66,17 @@ public final class AppSpecJson {
      *     {@link AppSpecParser#parseJson} for untrusted input
      */
     public static AppSpec fromJson(JsonNode tree) {
-        return PARSER.parseJson(tree, null).orElseThrow();
+        return fromJson(tree, null);
+    }
+
+    /**
+     * Reads a JSON app spec whose {@code name} may be absent, as in a {@code Release.spec} (pass the
+     * release's name).
+     *
+     * @throws IllegalArgumentException listing the problems when the tree is not a valid app spec
+     */
+    public static AppSpec fromJson(JsonNode tree, String defaultName) {
+        return PARSER.parseJson(tree, defaultName).orElseThrow();
     }
 
     private static ObjectNode service(ServiceSpec s) {

@@ -69,6 +69,8 @@ class DesiredStateAppSpecTest {
         assertThat(withName.isOk()).as("%s", withName).isTrue();
         assertThat(AppSpecJson.fromJson(withName.orElseThrow().release().spec())).isEqualTo(app);
         assertThat(withoutName.isOk()).as("%s", withoutName).isTrue();
+        Release release = withoutName.orElseThrow().release();
+        assertThat(AppSpecJson.fromJson(release.spec(), release.name())).isEqualTo(app);
     }
 
     @Test
