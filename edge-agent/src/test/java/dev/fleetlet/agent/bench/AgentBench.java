@@ -43,13 +43,15 @@ import org.junit.jupiter.api.Test;
  * <p>Setup: the real fleet server ({@code fleet-server/target/fleet-server.jar}, copied with its {@code lib/}
  * into the work folder so a concurrent rebuild cannot pull it away) as its own JVM with a temp data dir and
  * auto-accept enrollment; a provisioning token made through its admin API. The agent is the packaged
- * {@code <build dir>/edge-agent.jar} (also copied) started as {@code java <launcher options> -jar edge-agent.jar
- * --config agent.yml}: a never-enrolled device on the simulated board with three sensors (bme280, sht3x,
- * ads1115) sampled at 1 Hz and {@code telemetry.batchInterval: 1s}. The launcher options are read from
- * {@code src/deb/bin/fleetlet-agent} ({@code DEFAULT_JVM_OPTS}), so the bench measures what the package runs.
+ * {@code <build dir>/edge-agent.jar} with its {@code lib/}, copied into the package's layout (as
+ * {@code fleetlet-agent.jar}, with {@code src/deb/share/jvm.options}) and started through the package's launcher
+ * {@code src/deb/bin/fleetlet-agent --config agent.yml}, so the bench measures what the package runs: its JVM
+ * options and {@code MALLOC_ARENA_MAX}. The device is never enrolled
+ * before the first run, on the simulated board with three sensors (bme280, sht3x, ads1115) sampled at 1 Hz and
+ * {@code telemetry.batchInterval: 1s}.
  *
- * <p>The floor, {@link MqttFloorPeer}, runs with the same options as a second device (enrolled by this test)
- * and publishes a three-reading batch with QoS 1 every second.
+ * <p>The floor, {@link MqttFloorPeer}, runs with the same {@code jvm.options}, {@code MALLOC_ARENA_MAX=2} and the
+ * same (unsigned) Paho jar as a second device (enrolled by this test) and publishes a three-reading batch with QoS 1 every second.
  *
  * <p>Figures: {@code first_telemetry_s}, from {@code ProcessBuilder.start()} of the agent until its first
  * reading is returned by the server's query API ({@code GET /api/v1/devices/{id}/telemetry}, polled every
@@ -59,7 +61,8 @@ import org.junit.jupiter.api.Test;
  * every second and their CPU time ({@code utime+stime}) over {@code bench.agent.windowSeconds} (300).
  *
  * <p>{@code ./mvnw -B -ntp -o -pl edge-agent -Dfleetlet.build.dir=target-perf package -DskipTests} then
- * {@code ./mvnw -B -ntp -o -Pbench -pl edge-agent -Dfleetlet.build.dir=target-perf test -Dtest=AgentBench}
+ * {@code ./mvnw -B -ntp -o -Pbench -pl edge-agent -Dfleetlet.build.dir=target-perf test -Dtest=AgentBench
+ * -Dsurefire.failIfNoSpecifiedTests=false}
  * (add {@code -Dbench.agent.windowSeconds=30} for a trial run).
  */
 class AgentBench {
@@ -88,11 +91,15 @@ class AgentBench {
         }
         Path work = Files.createDirectories(buildDir.resolve("bench-agent").resolve(Long.toString(System.currentTimeMillis())));
         Path server = copyJarWithLib(serverJar, work.resolve("server"));
-        Path agent = copyJarWithLib(agentJar, work.resolve("agent"));
-        List<String> jvmOptions = LauncherOptions.read(moduleDir.resolve("src/deb/bin/fleetlet-agent"), work);
+        // The package's layout: /usr/share/fleetlet-agent/{fleetlet-agent.jar,lib/,jvm.options}
+        Path agentHome = work.resolve("agent");
+        copyJarWithLib(agentJar, agentHome);
+        Files.move(agentHome.resolve(agentJar.getFileName()), agentHome.resolve("fleetlet-agent.jar"));
+        Path jvmOptionsFile = Files.copy(moduleDir.resolve("src/deb/share/jvm.options"), agentHome.resolve("jvm.options"));
+        List<String> jvmOptions = LauncherOptions.read(jvmOptionsFile);
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         System.out.println("load average at start: " + Files.readString(Path.of("/proc/loadavg")).trim());
-        System.out.println("JVM options (from src/deb/bin/fleetlet-agent): " + String.join(" ", jvmOptions));
+        System.out.println("JVM options (from src/deb/share/jvm.options): " + String.join(" ", jvmOptions));
 
         int httpPort = freePort();
         int mqttPort = freePort();
@@ -110,26 +117,33 @@ class AgentBench {
                     "{\"fleet\":\"bench\",\"description\":\"AgentBench\"}").path("token").asText();
 
             AgentDirs dirs = AgentDirs.create(work.resolve("device"), base, token);
-            List<String> agentCmd = new ArrayList<>(List.of(java));
-            agentCmd.addAll(jvmOptions);
-            agentCmd.addAll(List.of("-jar", agent.toString(), "--config", dirs.config().toString()));
+            // The package's launcher itself (it execs the JVM, so the process is the JVM): its options and
+            // MALLOC_ARENA_MAX are what the bench measures.
+            List<String> agentCmd = List.of("/bin/sh", moduleDir.resolve("src/deb/bin/fleetlet-agent").toString(),
+                    "--config", dirs.config().toString());
+            Map<String, String> agentEnv = Map.of("JAVA_HOME", System.getProperty("java.home"),
+                    "FLEETLET_HOME", agentHome.toString(), "FLEETLET_LOG_DIR", work.toString(),
+                    "FLEETLET_DEFAULTS", work.resolve("no-defaults").toString(),
+                    "FLEETLET_JVM_OPTS", "", "FLEETLET_JVM_EXTRA_OPTS", "");
             DeviceCredentials floorDevice = enrollFloorDevice(base, token, work);
             List<String> floorCmd = new ArrayList<>(List.of(java));
             floorCmd.addAll(jvmOptions);
-            floorCmd.addAll(List.of("-cp", floorClasspath(), MqttFloorPeer.class.getName(),
+            floorCmd.add("-XX:ErrorFile=" + work.resolve("hs_err_floor_pid%p.log"));
+            floorCmd.addAll(List.of("-cp", floorClasspath(agentHome), MqttFloorPeer.class.getName(),
                     floorDevice.mqttUri().toString(), floorDevice.deviceId(), Files.readString(
                             work.resolve("floor-secret"))));
 
             double firstTelemetryS;
             double restartFirstTelemetryS;
             String deviceId;
-            try (ChildProcess first = ChildProcess.start(agentCmd, Map.of(), work.resolve("agent-first.log"))) {
+            try (ChildProcess first = ChildProcess.start(agentCmd, agentEnv, work.resolve("agent-first.log"))) {
                 deviceId = awaitDeviceId(dirs, first);
                 firstTelemetryS = awaitTelemetry(base, deviceId, null, first);
             }
             Instant restartAt = Instant.now();
-            try (ChildProcess agentProc = ChildProcess.start(agentCmd, Map.of(), work.resolve("agent.log"));
-                 ChildProcess floor = ChildProcess.start(floorCmd, Map.of(), work.resolve("floor.log"))) {
+            try (ChildProcess agentProc = ChildProcess.start(agentCmd, agentEnv, work.resolve("agent.log"));
+                 ChildProcess floor = ChildProcess.start(floorCmd, Map.of("MALLOC_ARENA_MAX", "2"),
+                         work.resolve("floor.log"))) {
                 restartFirstTelemetryS = awaitTelemetry(base, deviceId, restartAt, agentProc);
                 await("floor's first PUBACK").atMost(Duration.ofSeconds(60)).pollInterval(POLL)
                         .until(() -> floor.logContains("first-publish-acked") || !floor.isAlive());
@@ -252,14 +266,15 @@ class AgentBench {
         return ((EnrollOutcome.Accepted) outcome).credentials();
     }
 
-    /** This test's classes and the Paho jar: nothing else is on the floor's class path. */
-    private static String floorClasspath() throws URISyntaxException {
+    /** This test's classes and the agent's Paho jar (lib/, without its signature): nothing else. */
+    private static String floorClasspath(Path agentHome) throws URISyntaxException, IOException {
         String testClasses = Path.of(MqttFloorPeer.class.getProtectionDomain().getCodeSource().getLocation().toURI())
                 .toString();
-        String paho = Stream.of(System.getProperty("java.class.path").split(java.io.File.pathSeparator))
-                .filter(e -> e.contains("org.eclipse.paho.mqttv5.client")).findFirst()
-                .orElseThrow(() -> new IllegalStateException("Paho jar not on the test class path"));
-        return testClasses + java.io.File.pathSeparator + paho;
+        try (Stream<Path> libs = Files.list(agentHome.resolve("lib"))) {
+            Path paho = libs.filter(l -> l.getFileName().toString().startsWith("org.eclipse.paho.mqttv5.client"))
+                    .findFirst().orElseThrow(() -> new IllegalStateException("no Paho jar in " + agentHome.resolve("lib")));
+            return testClasses + java.io.File.pathSeparator + paho;
+        }
     }
 
     private static Path buildDir() throws URISyntaxException {

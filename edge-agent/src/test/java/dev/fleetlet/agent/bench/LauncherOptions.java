@@ -3,25 +3,32 @@ package dev.fleetlet.agent.bench;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
-/** The JVM options of the package's launcher script ({@code DEFAULT_JVM_OPTS="..."}), so the bench runs what ships. */
+/**
+ * The tuned JVM options of the package ({@code src/deb/share/jvm.options}, installed as
+ * {@code /usr/share/fleetlet-agent/jvm.options} and read by the launcher): one option per line, {@code #}
+ * starts a comment. The bench gives them to the floor peer so that both processes run with the same JVM.
+ */
 final class LauncherOptions {
-
-    private static final Pattern OPTS = Pattern.compile("(?m)^DEFAULT_JVM_OPTS=\"([^\"]*)\"");
 
     private LauncherOptions() {
     }
 
-    /** The options, with {@code ${FLEETLET_LOG_DIR}} pointing at {@code logDir}. */
-    static List<String> read(Path launcher, Path logDir) throws IOException {
-        Matcher m = OPTS.matcher(Files.readString(launcher));
-        if (!m.find()) {
-            throw new IllegalStateException("no DEFAULT_JVM_OPTS=\"...\" in " + launcher);
+    /** The options in file order. */
+    static List<String> read(Path jvmOptions) throws IOException {
+        List<String> options = new ArrayList<>();
+        for (String line : Files.readAllLines(jvmOptions)) {
+            int hash = line.indexOf('#');
+            String option = (hash < 0 ? line : line.substring(0, hash)).trim();
+            if (!option.isEmpty()) {
+                options.add(option);
+            }
         }
-        String opts = m.group(1).replace("\\\n", " ").replace("${FLEETLET_LOG_DIR}", logDir.toString()).trim();
-        return List.of(opts.split("\\s+"));
+        if (options.isEmpty()) {
+            throw new IllegalStateException("no JVM options in " + jvmOptions);
+        }
+        return options;
     }
 }
