@@ -8,6 +8,7 @@ import dev.fleetlet.agent.network.internal.CniChain;
 import dev.fleetlet.agent.network.internal.CniPluginRunner;
 import dev.fleetlet.agent.network.internal.CniResult;
 import dev.fleetlet.agent.network.internal.Conflist;
+import dev.fleetlet.agent.network.internal.MasqueradeRules;
 import dev.fleetlet.agent.network.internal.NetnsMounts;
 import dev.fleetlet.agent.network.internal.ResolverFiles;
 import java.io.IOException;
@@ -48,6 +49,7 @@ public final class CniAppNetworks implements AppNetworks {
     private final CniChain chain;
     private final CniChain loopback;
     private final Path ipamDir;
+    private final MasqueradeRules masquerade = new MasqueradeRules("iptables");
 
     /** Real plugins from {@link NetworkConfig#pluginDirs()}, namespaces tracked through {@code /proc/self/mountinfo}. */
     public CniAppNetworks(NetworkConfig config) {
@@ -184,6 +186,9 @@ public final class CniAppNetworks implements AppNetworks {
             chain.delete(id, mounted ? ns : null, IFNAME, cached);
             if (mounted) {
                 loopback.delete(id, ns, "lo", null);
+            } else {
+                // bridge's DEL cannot find the addresses to un-masquerade without the namespace
+                masquerade.release(config.networkName(), id);
             }
         }
         netns.remove(ns);

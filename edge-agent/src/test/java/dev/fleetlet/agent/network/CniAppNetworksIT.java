@@ -202,6 +202,8 @@ class CniAppNetworksIT {
 
         assertThat(allocation).doesNotExist();
         assertThat(ports()).isEmpty();
+        assertThat(sh("iptables", "-t", "nat", "-S")).doesNotContain(a.ipv4Address());
+        assertThat(sh("iptables", "-S")).doesNotContain(a.ipv4Address());
         AppNetwork fresh = afterReboot.attach("a");
         assertThat(fresh.ipv4Address()).startsWith("10.231." + OCTET + ".");
     }
