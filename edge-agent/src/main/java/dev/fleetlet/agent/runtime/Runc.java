@@ -14,10 +14,10 @@ import java.util.Optional;
 
 /**
  * Drives the {@code runc} binary (or a compatible one such as crun) with its own state directory
- * ({@code --root}). {@link #run} starts {@code runc run --keep} as a child process that lives as
- * long as the container, so its exit code is the container's (128+signal when killed, 137 for an
- * OOM kill) and the container's stdout/stderr are the pipes of that child. Every other command runs
- * with a timeout; failures carry runc's stderr.
+ * ({@code --root}). {@link #runCommand} is the foreground {@code runc run --keep} command line that
+ * the container shim keeps running as long as the container, so its exit code is the container's
+ * (128+signal when killed, 137 for an OOM kill). {@link #exec} starts a process inside a running
+ * container. Every other command runs with a timeout; failures carry runc's stderr.
  */
 public final class Runc {
     private final String binary;
@@ -36,15 +36,32 @@ public final class Runc {
         this.json = json;
     }
 
-    /** Starts the bundle's container in the foreground of a child process (stdin = /dev/null). */
-    public Process run(String id, Path bundle) {
+    /** The command line running the bundle's container in the foreground until it exits (kept after exit). */
+    public List<String> runCommand(String id, Path bundle) {
         List<String> cmd = base();
         cmd.addAll(List.of("run", "--keep", "--bundle", bundle.toString(), id));
+        return cmd;
+    }
+
+    /**
+     * Starts {@code command} in the running container as a child process ({@code runc exec}); the host pid of
+     * the command is written to {@code pidFile}. Output goes to {@code output} (overwritten).
+     */
+    public Process exec(String id, Path pidFile, List<String> command, File output) {
+        List<String> cmd = base();
+        cmd.addAll(List.of("exec", "--pid-file", pidFile.toString(), id));
+        cmd.addAll(command);
         try {
-            return new ProcessBuilder(cmd).redirectInput(new File("/dev/null")).start();
+            return new ProcessBuilder(cmd).redirectInput(new File("/dev/null")).redirectErrorStream(true)
+                    .redirectOutput(output).start();
         } catch (IOException e) {
             throw new HostCommandException(cmd, -1, "cannot start: " + e.getMessage());
         }
+    }
+
+    /** The state directory given to runc as {@code --root}. */
+    public Path stateRoot() {
+        return stateRoot;
     }
 
     public Optional<State> state(String id) {

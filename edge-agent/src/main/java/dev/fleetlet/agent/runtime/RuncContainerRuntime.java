@@ -1,43 +1,70 @@
 package dev.fleetlet.agent.runtime;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
+import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@link ContainerRuntime} on runc. Per container: {@code <root>/containers/<id>/bundle/config.json}
- * (from {@link OciSpecGenerator}) and {@code <root>/containers/<id>/logs/{stdout,stderr}.log}
- * (rotating). Each container is supervised by a foreground {@code runc run} child process; its
- * exit is the container's exit.
+ * {@link ContainerRuntime} on runc, with containers that outlive the agent. Per container, in
+ * {@code <root>/containers/<id>/}: {@code bundle/config.json} (from {@link OciSpecGenerator}),
+ * {@code meta.json} (spec hash, created-at), the {@link ContainerShim} files ({@code stdout.fifo},
+ * {@code stderr.fifo}, {@code exit}, {@code shim.pid}) and {@code logs/{stdout,stderr}.log} (rotating,
+ * kept by {@link #remove}). runc's state lives in the {@link Runc}'s own {@code --root}.
  *
- * <p>Known limit: containers do not survive an agent restart yet (the runc child and its pipes die
- * with the agent); re-adoption comes with the reconciler.
+ * <p>Each container runs under a detached shim (its own session) keeping a foreground {@code runc run}
+ * alive; the shim records the exit status in a file, so it is known even when it happens while no
+ * agent runs. This runtime copies the FIFOs into the log files with one {@link LogPump} thread per
+ * stream; a runtime constructed later re-attaches them ({@link #adopt}). Status is read from the files
+ * on each call (a stat, and a readlink while running), which keeps exit detection as fast as the caller
+ * polls.
  */
 public final class RuncContainerRuntime implements ContainerRuntime {
     private static final Logger log = LoggerFactory.getLogger(RuncContainerRuntime.class);
+    private static final String META = "meta.json";
 
     /** Log file bounds per stream. */
     public record LogLimits(long maxBytes, int keep) {
     }
 
-    private record Running(Process process, Instant startedAt, CompletableFuture<Integer> exit, Thread out, Thread err) {
+    /** A container whose logs this runtime copies. */
+    private static final class Tracked {
+        final String id;
+        final Path dir;
+        LogPump out;
+        LogPump err;
+        boolean finished;
+
+        Tracked(String id, Path dir) {
+            this.id = id;
+            this.dir = dir;
+        }
     }
 
     private final Runc runc;
@@ -45,19 +72,23 @@ public final class RuncContainerRuntime implements ContainerRuntime {
     private final CgroupStatsReader stats;
     private final Path containers;
     private final ObjectMapper json;
+    private final ObjectMapper canonical;
     private final Clock clock;
     private final LogLimits logLimits;
     private final Duration startTimeout;
-    private final Map<String, Running> running = new ConcurrentHashMap<>();
-    private final Map<String, Instant> finishedAt = new ConcurrentHashMap<>();
+    private final Map<String, Tracked> tracked = new ConcurrentHashMap<>();
+    private final Map<String, ContainerInfo> infos = new ConcurrentHashMap<>();
+    private final AtomicLong execs = new AtomicLong();
 
     public RuncContainerRuntime(Runc runc, OciSpecGenerator generator, CgroupStatsReader stats, Path root,
                                 ObjectMapper json, Clock clock, LogLimits logLimits, Duration startTimeout) {
         this.runc = runc;
         this.generator = generator;
         this.stats = stats;
-        this.containers = root.resolve("containers");
+        this.containers = root.resolve("containers").toAbsolutePath();
         this.json = json.copy().enable(SerializationFeature.INDENT_OUTPUT);
+        this.canonical = JsonMapper.builder().enable(MapperFeature.SORT_PROPERTIES_ALPHABETICALLY)
+                .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS).build();
         this.clock = clock;
         this.logLimits = logLimits;
         this.startTimeout = startTimeout;
@@ -65,117 +96,153 @@ public final class RuncContainerRuntime implements ContainerRuntime {
 
     @Override
     public void start(ContainerSpec spec) {
-        if (running.containsKey(spec.id()) || runc.state(spec.id()).isPresent()) {
-            throw new IllegalStateException("container " + spec.id() + " already exists; remove it first");
+        String id = spec.id();
+        Path dir = dir(id);
+        if (tracked.containsKey(id) || Files.exists(dir.resolve(META)) || runc.state(id).isPresent()) {
+            throw new IllegalStateException("container " + id + " already exists; remove it first");
         }
-        Path dir = containers.resolve(spec.id());
-        Path bundle = dir.resolve("bundle");
-        RotatingLogFile stdout;
-        RotatingLogFile stderr;
+        OciSpec oci = generator.generate(spec);
+        Tracked t;
         try {
-            Files.createDirectories(bundle);
-            json.writeValue(bundle.resolve("config.json").toFile(), generator.generate(spec));
-            stdout = new RotatingLogFile(dir.resolve("logs/stdout.log"), logLimits.maxBytes(), logLimits.keep());
-            stderr = new RotatingLogFile(dir.resolve("logs/stderr.log"), logLimits.maxBytes(), logLimits.keep());
+            Path bundle = Files.createDirectories(dir.resolve("bundle"));
+            json.writeValue(bundle.resolve("config.json").toFile(), oci);
+            ObjectNode meta = json.createObjectNode().put("id", id).put("specHash", hash(oci))
+                    .put("createdAt", clock.instant().toString());
+            Files.writeString(dir.resolve(META + ".tmp"), json.writeValueAsString(meta));
+            Files.move(dir.resolve(META + ".tmp"), dir.resolve(META), java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            ContainerShim.prepare(dir);
+            t = new Tracked(id, dir);
+            attachPumps(t);
+            tracked.put(id, t);
+            try {
+                ContainerShim.start(dir, runc.runCommand(id, bundle));
+            } catch (IOException e) {
+                detachPumps(t);
+                throw e;
+            }
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot prepare bundle for " + spec.id(), e);
+            throw new UncheckedIOException("cannot prepare and start container " + id, e);
         }
-        Instant started = clock.instant();
-        Process p = runc.run(spec.id(), bundle);
-        Thread out = LogPump.start(spec.id() + "-stdout", p.getInputStream(), stdout);
-        Thread err = LogPump.start(spec.id() + "-stderr", p.getErrorStream(), stderr);
-        CompletableFuture<Integer> exit = p.onExit().thenApply(proc -> {
-            joinQuietly(out);
-            joinQuietly(err);
-            finishedAt.put(spec.id(), clock.instant());
-            log.info("container exited id={} exitCode={}", spec.id(), proc.exitValue());
-            return proc.exitValue();
-        });
-        running.put(spec.id(), new Running(p, started, exit, out, err));
-        awaitStarted(spec.id(), exit);
-        log.info("container started id={} memory={} cpuMillis={} pids={}", spec.id(),
+        awaitStarted(t);
+        log.info("container started id={} memory={} cpuMillis={} pids={}", id,
                 spec.resources().memoryBytes(), spec.resources().cpuMillis(), spec.resources().pidsLimit());
     }
 
-    private void awaitStarted(String id, CompletableFuture<Integer> exit) {
+    private void awaitStarted(Tracked t) {
         long deadline = System.nanoTime() + startTimeout.toNanos();
         while (System.nanoTime() < deadline) {
-            if (exit.isDone()) {
-                int code = exit.join();
-                String error = runcError(id);
-                if (runc.state(id).isEmpty() || error != null) {
-                    throw new IllegalStateException("container " + id + " failed to start (runc exit " + code + "): "
-                            + (error != null ? error : tail(containers.resolve(id).resolve("logs/stderr.log"))));
+            Optional<ContainerShim.Exit> exit = ContainerShim.exit(t.dir);
+            if (exit.isPresent()) {
+                finish(t);
+                String error = runcError(t.id);
+                if (runc.state(t.id).isEmpty() || error != null) {
+                    throw new IllegalStateException("container " + t.id + " failed to start (runc exit " + exit.get().code()
+                            + "): " + (error != null ? error : tail(logDir(t.id).resolve("stderr.log"))));
                 }
                 return;
             }
-            Optional<Runc.State> s = runc.state(id);
+            Optional<Runc.State> s = runc.state(t.id);
             if (s.isPresent() && !s.get().status().equals("creating") && !s.get().status().equals("created")) {
                 return;
             }
             LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
         }
-        throw new IllegalStateException("container " + id + " did not start within " + startTimeout);
+        throw new IllegalStateException("container " + t.id + " did not start within " + startTimeout);
     }
 
     @Override
     public Optional<ContainerStatus> status(String id) {
-        Running r = running.get(id);
-        if (r == null) {
-            return Optional.empty();
+        Path dir = dir(id);
+        Optional<ContainerInfo> info = info(id);
+        if (info.isEmpty()) {
+            return runc.state(id).map(s -> s.status().equals("stopped")
+                    ? new ContainerStatus(id, ContainerStatus.State.EXITED, null, null, null, "not created by this agent")
+                    : new ContainerStatus(id, ContainerStatus.State.RUNNING, null, null, null, null));
         }
-        if (r.exit().isDone()) {
-            return Optional.of(new ContainerStatus(id, ContainerStatus.State.EXITED, r.exit().join(), r.startedAt(),
-                    finishedAt.get(id), runcError(id)));
+        Instant startedAt = info.get().createdAt();
+        Optional<ContainerShim.Exit> exit = ContainerShim.exit(dir);
+        if (exit.isPresent()) {
+            Tracked t = tracked.get(id);
+            if (t != null) {
+                finish(t);
+            }
+            Integer code = exit.get().code();
+            return Optional.of(new ContainerStatus(id, ContainerStatus.State.EXITED, code, startedAt, exit.get().at(),
+                    code != null && code != 0 ? runcError(id) : null));
         }
-        return Optional.of(new ContainerStatus(id, ContainerStatus.State.RUNNING, null, r.startedAt(), null, null));
+        if (ContainerShim.alive(dir).isPresent()) {
+            return Optional.of(new ContainerStatus(id, ContainerStatus.State.RUNNING, null, startedAt, null, null));
+        }
+        Optional<Runc.State> s = runc.state(id);
+        if (s.isPresent() && !s.get().status().equals("stopped")) {
+            return Optional.of(new ContainerStatus(id, ContainerStatus.State.RUNNING, null, startedAt, null, null));
+        }
+        return Optional.of(new ContainerStatus(id, ContainerStatus.State.EXITED, null, startedAt, null,
+                "exit status unknown: the container's shim ended without recording it"));
     }
 
     @Override
     public Optional<Integer> awaitExit(String id, Duration timeout) {
-        Running r = known(id);
-        try {
-            return Optional.of(r.exit().get(timeout.toMillis(), TimeUnit.MILLISECONDS));
-        } catch (TimeoutException e) {
-            return Optional.empty();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return Optional.empty();
-        } catch (ExecutionException e) {
-            throw new IllegalStateException("waiting for " + id + " failed", e.getCause());
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            ContainerStatus s = status(id).orElseThrow(() -> notKnown(id));
+            if (s.state() == ContainerStatus.State.EXITED) {
+                return Optional.ofNullable(s.exitCode());
+            }
+            if (System.nanoTime() >= deadline) {
+                return Optional.empty();
+            }
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
         }
     }
 
     @Override
     public void stop(String id, Duration grace) {
-        Running r = known(id);
-        if (r.exit().isDone()) {
+        ContainerStatus s = status(id).orElseThrow(() -> notKnown(id));
+        if (s.state() == ContainerStatus.State.EXITED) {
             return;
         }
         signal(id, "TERM", false);
-        if (awaitExit(id, grace).isEmpty()) {
-            signal(id, "KILL", true);
-            awaitExit(id, Duration.ofSeconds(10));
+        if (awaitExitOrGone(id, grace)) {
+            return;
         }
+        signal(id, "KILL", true);
+        awaitExitOrGone(id, Duration.ofSeconds(10));
+    }
+
+    private boolean awaitExitOrGone(String id, Duration timeout) {
+        awaitExit(id, timeout);
+        return status(id).map(s -> s.state() == ContainerStatus.State.EXITED).orElse(true);
     }
 
     @Override
     public void remove(String id) {
-        Running r = running.get(id);
-        if (r != null && !r.exit().isDone()) {
+        Path dir = dir(id);
+        Optional<ContainerStatus> s = status(id);
+        if (s.isPresent() && s.get().state() == ContainerStatus.State.RUNNING) {
             signal(id, "KILL", true);
             awaitExit(id, Duration.ofSeconds(10));
         }
         runc.delete(id);
-        if (r != null) {
-            r.process().destroyForcibly();
+        infos.remove(id);
+        Tracked t = tracked.remove(id);
+        if (t != null) {
+            synchronized (t) {
+                if (!t.finished) {
+                    ContainerShim.kill(dir);
+                    awaitPumps(t);
+                }
+            }
         }
-        running.remove(id);
-        finishedAt.remove(id);
+        ContainerShim.kill(dir);
         try {
-            deleteTree(containers.resolve(id).resolve("bundle"));
+            deleteTree(dir.resolve("bundle"));
+            for (String f : List.of(META, ContainerShim.STDOUT, ContainerShim.STDERR, ContainerShim.EXIT,
+                    ContainerShim.PID, "shim.log", "exec.log")) {
+                Files.deleteIfExists(dir.resolve(f));
+            }
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot delete bundle of " + id, e);
+            throw new UncheckedIOException("cannot delete files of container " + id, e);
         }
     }
 
@@ -186,12 +253,160 @@ public final class RuncContainerRuntime implements ContainerRuntime {
 
     @Override
     public List<String> list() {
-        return List.copyOf(running.keySet());
+        TreeSet<String> ids = new TreeSet<>(runc.list());
+        if (Files.isDirectory(containers)) {
+            try (Stream<Path> dirs = Files.list(containers)) {
+                dirs.filter(d -> Files.exists(d.resolve(META))).forEach(d -> ids.add(d.getFileName().toString()));
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot list " + containers, e);
+            }
+        }
+        return List.copyOf(ids);
+    }
+
+    @Override
+    public Optional<ContainerInfo> info(String id) {
+        ContainerInfo cached = infos.get(id);
+        if (cached != null) {
+            return Optional.of(cached);
+        }
+        Path meta = dir(id).resolve(META);
+        try {
+            JsonNode n = json.readTree(Files.readString(meta));
+            ContainerInfo info = new ContainerInfo(id, n.path("specHash").asText(), Instant.parse(n.path("createdAt").asText()));
+            infos.put(id, info);
+            return Optional.of(info);
+        } catch (NoSuchFileException e) {
+            return Optional.empty();
+        } catch (IOException | RuntimeException e) {
+            log.warn("unreadable container metadata id={} file={} error={}", id, meta, e.getMessage());
+            return Optional.empty();
+        }
+    }
+
+    @Override
+    public String specHash(ContainerSpec spec) {
+        return hash(generator.generate(spec));
+    }
+
+    @Override
+    public ContainerStatus adopt(String id) {
+        ContainerStatus s = status(id).orElseThrow(() -> notKnown(id));
+        Path dir = dir(id);
+        tracked.computeIfAbsent(id, k -> {
+            Tracked t = new Tracked(id, dir);
+            if (Files.exists(dir.resolve(META)) && ContainerShim.alive(dir).isPresent()) {
+                attachPumps(t);
+                log.info("container adopted id={} state={}", id, s.state());
+            }
+            return t;
+        });
+        return status(id).orElseThrow(() -> notKnown(id));
+    }
+
+    @Override
+    public ExecHandle exec(String id, List<String> command) {
+        ContainerStatus s = status(id).orElseThrow(() -> notKnown(id));
+        if (s.state() != ContainerStatus.State.RUNNING) {
+            throw new IllegalStateException("container " + id + " is not running; cannot exec " + command);
+        }
+        Path pidFile = dir(id).resolve("exec-" + execs.incrementAndGet() + ".pid");
+        Process p = runc.exec(id, pidFile, command, dir(id).resolve("exec.log").toFile());
+        return new ExecHandle() {
+            @Override
+            public Optional<Integer> exitCode() {
+                if (p.isAlive()) {
+                    return Optional.empty();
+                }
+                deleteQuietly(pidFile);
+                return Optional.of(p.exitValue());
+            }
+
+            @Override
+            public void kill() {
+                try {
+                    long pid = Long.parseLong(Files.readString(pidFile).strip());
+                    ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
+                } catch (IOException | NumberFormatException e) {
+                    log.debug("exec pid unknown, killing runc exec id={} error={}", id, e.getMessage());
+                }
+                p.destroyForcibly();
+                deleteQuietly(pidFile);
+            }
+        };
+    }
+
+    @Override
+    public void detach() {
+        for (Tracked t : tracked.values()) {
+            detachPumps(t);
+        }
+        tracked.clear();
+        infos.clear();
     }
 
     /** The directory holding {@code stdout.log} and {@code stderr.log} of a container. */
     public Path logDir(String id) {
-        return containers.resolve(id).resolve("logs");
+        return dir(id).resolve("logs");
+    }
+
+    private Path dir(String id) {
+        return containers.resolve(id);
+    }
+
+    /** After the exit record appeared: release the shim's hold on the FIFOs and let the pumps drain to EOF. */
+    private void finish(Tracked t) {
+        synchronized (t) {
+            if (t.finished) {
+                return;
+            }
+            if (t.out == null && ContainerShim.alive(t.dir).isPresent()) {
+                attachPumps(t);
+            }
+            ContainerShim.kill(t.dir);
+            awaitPumps(t);
+            t.finished = true;
+        }
+    }
+
+    private void attachPumps(Tracked t) {
+        try {
+            t.out = LogPump.start(t.id + "-stdout", t.dir.resolve(ContainerShim.STDOUT), logFile(t.id, "stdout.log"));
+            t.err = LogPump.start(t.id + "-stderr", t.dir.resolve(ContainerShim.STDERR), logFile(t.id, "stderr.log"));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot open log files of container " + t.id, e);
+        }
+    }
+
+    private RotatingLogFile logFile(String id, String name) throws IOException {
+        return new RotatingLogFile(logDir(id).resolve(name), logLimits.maxBytes(), logLimits.keep());
+    }
+
+    private static void awaitPumps(Tracked t) {
+        for (LogPump p : new LogPump[] {t.out, t.err}) {
+            if (p != null && !p.awaitEof(Duration.ofSeconds(2))) {
+                p.detach();
+            }
+        }
+    }
+
+    private static void detachPumps(Tracked t) {
+        synchronized (t) {
+            for (LogPump p : new LogPump[] {t.out, t.err}) {
+                if (p != null) {
+                    p.detach();
+                }
+            }
+        }
+    }
+
+    private String hash(OciSpec oci) {
+        try {
+            byte[] bytes = canonical.writeValueAsString(oci).getBytes(StandardCharsets.UTF_8);
+            return "sha256:" + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (JsonProcessingException | NoSuchAlgorithmException e) {
+            throw new IllegalStateException("cannot hash container spec", e);
+        }
     }
 
     private void signal(String id, String sig, boolean all) {
@@ -202,36 +417,32 @@ public final class RuncContainerRuntime implements ContainerRuntime {
         }
     }
 
-    private Running known(String id) {
-        Running r = running.get(id);
-        if (r == null) {
-            throw new IllegalStateException("container " + id + " is not known to this runtime");
-        }
-        return r;
+    private static IllegalStateException notKnown(String id) {
+        return new IllegalStateException("container " + id + " is not known to this runtime");
     }
 
     private static void deleteTree(Path dir) throws IOException {
         if (!Files.exists(dir)) {
             return;
         }
-        try (java.util.stream.Stream<Path> walk = Files.walk(dir)) {
+        try (Stream<Path> walk = Files.walk(dir)) {
             for (Path p : (Iterable<Path>) walk.sorted(java.util.Comparator.reverseOrder())::iterator) {
                 Files.delete(p);
             }
         }
     }
 
-    private static void joinQuietly(Thread t) {
+    private static void deleteQuietly(Path p) {
         try {
-            t.join(5000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+            Files.deleteIfExists(p);
+        } catch (IOException e) {
+            log.debug("cannot delete file={} error={}", p, e.getMessage());
         }
     }
 
     /** runc's own failure message in the container's stderr log, or null. */
     private String runcError(String id) {
-        String stderr = tail(containers.resolve(id).resolve("logs/stderr.log"));
+        String stderr = tail(logDir(id).resolve("stderr.log"));
         int at = stderr.lastIndexOf("msg=\"runc run failed:");
         if (at < 0) {
             return null;

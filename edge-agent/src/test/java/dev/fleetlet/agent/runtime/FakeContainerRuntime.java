@@ -13,7 +13,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * A hand-written in-memory {@link ContainerRuntime} for planner/executor tests. A container whose
  * command is {@code sleep ...} runs until stopped; {@code sh -c "exit N"} exits with N at once;
  * anything else exits 0. Tests can crash a running container with {@link #crash} and set the
- * stats it reports. Every call is recorded in {@link #calls()}.
+ * stats it reports. Every call is recorded in {@link #calls()}. {@link #exec} ends at once with the code set by
+ * {@link #setExecExitCode} (0 by default); {@link #detach} forgets nothing (the containers "keep running").
  */
 public final class FakeContainerRuntime implements ContainerRuntime {
     private final Clock clock;
@@ -21,6 +22,8 @@ public final class FakeContainerRuntime implements ContainerRuntime {
     private final Map<String, ContainerSpec> specs = new ConcurrentHashMap<>();
     private final Map<String, CgroupStats> stats = new ConcurrentHashMap<>();
     private final List<String> calls = new ArrayList<>();
+    private final Map<String, ContainerInfo> infos = new ConcurrentHashMap<>();
+    private final Map<String, Integer> execExitCodes = new ConcurrentHashMap<>();
 
     public FakeContainerRuntime(Clock clock) {
         this.clock = clock;
@@ -34,6 +37,7 @@ public final class FakeContainerRuntime implements ContainerRuntime {
         }
         specs.put(spec.id(), spec);
         Instant now = clock.instant();
+        infos.put(spec.id(), new ContainerInfo(spec.id(), specHash(spec), now));
         List<String> args = spec.args();
         if (args.get(0).endsWith("sleep")) {
             containers.put(spec.id(), new ContainerStatus(spec.id(), ContainerStatus.State.RUNNING, null, now, null, null));
@@ -68,6 +72,7 @@ public final class FakeContainerRuntime implements ContainerRuntime {
         containers.remove(id);
         specs.remove(id);
         stats.remove(id);
+        infos.remove(id);
     }
 
     @Override
@@ -79,6 +84,51 @@ public final class FakeContainerRuntime implements ContainerRuntime {
     @Override
     public List<String> list() {
         return List.copyOf(containers.keySet());
+    }
+
+    @Override
+    public Optional<ContainerInfo> info(String id) {
+        return Optional.ofNullable(infos.get(id));
+    }
+
+    @Override
+    public String specHash(ContainerSpec spec) {
+        return "fake:" + Integer.toHexString(spec.hashCode());
+    }
+
+    @Override
+    public synchronized ContainerStatus adopt(String id) {
+        calls.add("adopt " + id);
+        return known(id);
+    }
+
+    @Override
+    public synchronized ExecHandle exec(String id, List<String> command) {
+        calls.add("exec " + id + " " + String.join(" ", command));
+        if (known(id).state() != ContainerStatus.State.RUNNING) {
+            throw new IllegalStateException("container " + id + " is not running; cannot exec " + command);
+        }
+        int code = execExitCodes.getOrDefault(id, 0);
+        return new ExecHandle() {
+            @Override
+            public Optional<Integer> exitCode() {
+                return Optional.of(code);
+            }
+
+            @Override
+            public void kill() {
+            }
+        };
+    }
+
+    @Override
+    public synchronized void detach() {
+        calls.add("detach");
+    }
+
+    /** The exit code of the next {@link #exec}s in {@code id}. */
+    public void setExecExitCode(String id, int code) {
+        execExitCodes.put(id, code);
     }
 
     /** Simulates a crash (or OOM kill with 137) of a running container. */
