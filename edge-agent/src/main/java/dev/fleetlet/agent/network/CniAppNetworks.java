@@ -74,6 +74,7 @@ public final class CniAppNetworks implements AppNetworks {
     @Override
     public synchronized AppNetwork attach(String appName, Collection<String> serviceNames) {
         requireAppName(appName);
+        ResolverFiles.hosts(appName, "0.0.0.0", serviceNames); // validates the names before anything changes
         Path ns = netnsPath(appName);
         Optional<JsonNode> cached = readResult(appName);
         if (cached.isPresent() && netns.isMounted(ns)) {

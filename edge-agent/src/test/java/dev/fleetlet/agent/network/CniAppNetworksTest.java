@@ -146,6 +146,17 @@ class CniAppNetworksTest {
     }
 
     @Test
+    void aBadServiceNameIsRefusedBeforeAnyPluginRuns() throws Exception {
+        plugins.succeeding("loopback", "127.0.0.1/8").succeeding("bridge", "10.9.0.5/24").succeeding("firewall", "10.9.0.5/24");
+
+        assertThatThrownBy(() -> networks().attach("shop", List.of("web", "no spaces")))
+                .isInstanceOfSatisfying(NetworkException.class, e -> assertThat(e.reason()).isEqualTo(NetworkException.Reason.INVALID))
+                .hasMessageContaining("service name 'no spaces'");
+        assertThat(plugins.calls()).isEmpty();
+        assertThat(root.resolve("state/netns/shop")).doesNotExist();
+    }
+
+    @Test
     void rejectsAnAppNameThatCannotNameANamespace() {
         assertThatThrownBy(() -> networks().attach("../etc"))
                 .isInstanceOfSatisfying(NetworkException.class, e -> assertThat(e.reason()).isEqualTo(NetworkException.Reason.INVALID))
