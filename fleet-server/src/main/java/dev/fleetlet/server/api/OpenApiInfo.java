@@ -14,7 +14,7 @@ import io.swagger.v3.oas.annotations.security.SecurityScheme;
 @OpenAPIDefinition(
         info = @Info(title = "fleetlet", version = "v1",
                 description = "Fleetlet fleet server: device registry, zero-touch enrollment, operators and service accounts, "
-                        + "device events. Errors are application/problem+json.",
+                        + "device events, releases (digest-pinned app specs) and registry credentials. Errors are application/problem+json.",
                 license = @License(name = "Apache-2.0")),
         security = {@SecurityRequirement(name = "basic"), @SecurityRequirement(name = "bearer")})
 @SecurityScheme(name = "basic", type = SecuritySchemeType.HTTP, scheme = "basic")
