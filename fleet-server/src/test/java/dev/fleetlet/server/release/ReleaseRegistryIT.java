@@ -230,6 +230,28 @@ class ReleaseRegistryIT {
         assertThat(viewer.statusCode()).isEqualTo(403);
     }
 
+    @Test
+    void listsByNameNewestFirstAndLetsOperatorsDeleteAnUnusedRelease() {
+        String credentials = storeCredentials(REG_PASSWORD);
+        try {
+            for (String v : List.of("1", "2", "3")) {
+                assertThat(createRelease("listed", v, compose(REGISTRY.host() + "/app:v1")).statusCode()).isEqualTo(201);
+            }
+        } finally {
+            server.send("DELETE", "/api/v1/registries/" + credentials, admin(), null);
+        }
+        JsonNode page = json(server.get("/api/v1/releases?name=listed&page=0&size=2", VIEWER));
+        assertThat(page.get("total").asLong()).isEqualTo(3);
+        assertThat(page.get("items")).hasSize(2);
+        assertThat(page.get("items").get(0).get("name").asText()).isEqualTo("listed");
+        assertThat(page.get("items").get(0).has("compose")).as("lists carry no spec text").isFalse();
+
+        assertThat(server.send("DELETE", "/api/v1/releases/listed-1", VIEWER, null).statusCode()).isEqualTo(403);
+        assertThat(server.send("DELETE", "/api/v1/releases/listed-1", OPERATOR, null).statusCode()).isEqualTo(204);
+        assertThat(server.get("/api/v1/releases/listed-1", VIEWER).statusCode()).isEqualTo(404);
+        assertThat(json(server.get("/api/v1/releases?name=listed", VIEWER)).get("total").asLong()).isEqualTo(2);
+    }
+
     private static HttpResponse<String> postYaml(String path, String yaml) {
         HttpRequest request = HttpRequest.newBuilder(server.uri(path)).header("Content-Type", "application/yaml")
                 .header("Authorization", OPERATOR).timeout(Duration.ofSeconds(20))
