@@ -62,7 +62,8 @@ public class FleetBroker {
                        TelemetrySink telemetry, MeterRegistry meterRegistry, Optional<Clock> clock,
                        @Value("${fleetlet.mqtt.auth-timeout:20s}") Duration authTimeout,
                        @Value("${fleetlet.mqtt.auth-threads:0}") int authThreads,
-                       @Value("${fleetlet.mqtt.auth-queue:20000}") int authQueue) {
+                       @Value("${fleetlet.mqtt.auth-queue:20000}") int authQueue,
+                       Optional<DeviceStateSink> states) {
         this.settings = settings;
         this.metrics = new MqttMetrics(meterRegistry);
         if (authTimeout.isNegative() || authTimeout.isZero() || authTimeout.compareTo(Duration.ofMinutes(10)) > 0) {
@@ -84,7 +85,7 @@ public class FleetBroker {
                     return t;
                 });
         this.extension = new FleetletExtension(settings, directory, presence, telemetry, commands, codec, metrics,
-                clock.orElse(Clock.systemUTC()), authExecutor, authTimeout);
+                clock.orElse(Clock.systemUTC()), authExecutor, authTimeout, states.orElse(DeviceStateSink.NONE));
         Path conf = settings.brokerDir().resolve("conf");
         Path data = settings.brokerDir().resolve("data");
         Path extensions = settings.brokerDir().resolve("extensions");

@@ -12,6 +12,7 @@ import com.hivemq.extension.sdk.api.services.session.ClientService;
 import dev.fleetlet.protocol.codec.ProtocolCodec;
 import dev.fleetlet.server.broker.BrokerSettings;
 import dev.fleetlet.server.broker.ClientDirectory;
+import dev.fleetlet.server.broker.DeviceStateSink;
 import dev.fleetlet.server.broker.PresenceListener;
 import dev.fleetlet.server.broker.TelemetrySink;
 import java.time.Clock;
@@ -36,9 +37,17 @@ public final class FleetletExtension implements ExtensionMain {
     public FleetletExtension(BrokerSettings settings, ClientDirectory directory, PresenceListener presence,
                              TelemetrySink telemetry, PendingCommands commands, ProtocolCodec codec, MqttMetrics metrics,
                              Clock clock, Executor authExecutor, Duration authTimeout) {
+        this(settings, directory, presence, telemetry, commands, codec, metrics, clock, authExecutor, authTimeout,
+                DeviceStateSink.NONE);
+    }
+
+    /** As above, with the sink for reported states and device events. */
+    public FleetletExtension(BrokerSettings settings, ClientDirectory directory, PresenceListener presence,
+                             TelemetrySink telemetry, PendingCommands commands, ProtocolCodec codec, MqttMetrics metrics,
+                             Clock clock, Executor authExecutor, Duration authTimeout, DeviceStateSink states) {
         this.authenticator = new DirectoryAuthenticator(directory, authExecutor, authTimeout, metrics);
         this.interceptor = new InboundPublishInterceptor(codec, telemetry, presence, commands, metrics, clock,
-                settings.ingestTimeout());
+                settings.ingestTimeout(), states);
         this.lifecycle = new LifecycleListener(presence, metrics, clock);
     }
 

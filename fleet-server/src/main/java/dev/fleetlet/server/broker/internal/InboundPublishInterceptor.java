@@ -17,7 +17,10 @@ import dev.fleetlet.protocol.codec.Rejection;
 import dev.fleetlet.protocol.message.CommandResponse;
 import dev.fleetlet.protocol.message.Presence;
 import dev.fleetlet.protocol.message.TelemetryBatch;
+import dev.fleetlet.protocol.message.DeviceEvent;
+import dev.fleetlet.protocol.message.ReportedState;
 import dev.fleetlet.server.broker.ClientPrincipal;
+import dev.fleetlet.server.broker.DeviceStateSink;
 import dev.fleetlet.server.broker.PresenceListener;
 import dev.fleetlet.server.broker.TelemetrySink;
 import java.nio.ByteBuffer;
@@ -56,9 +59,17 @@ final class InboundPublishInterceptor implements PublishInboundInterceptor {
     private final Clock clock;
     private final Duration ingestTimeout;
     private final Map<String, Long> lastWarnByDevice = new ConcurrentHashMap<>();
+    private final DeviceStateSink states;
 
     InboundPublishInterceptor(ProtocolCodec codec, TelemetrySink telemetry, PresenceListener presence,
                               PendingCommands commands, MqttMetrics metrics, Clock clock, Duration ingestTimeout) {
+        this(codec, telemetry, presence, commands, metrics, clock, ingestTimeout, DeviceStateSink.NONE);
+    }
+
+    InboundPublishInterceptor(ProtocolCodec codec, TelemetrySink telemetry, PresenceListener presence,
+                              PendingCommands commands, MqttMetrics metrics, Clock clock, Duration ingestTimeout,
+                              DeviceStateSink states) {
+        this.states = states == null ? DeviceStateSink.NONE : states;
         this.codec = codec;
         this.telemetry = telemetry;
         this.presence = presence;
@@ -113,8 +124,10 @@ final class InboundPublishInterceptor implements PublishInboundInterceptor {
                     .ifPresent(p -> onPresence(output, deviceId, p, now));
             case COMMAND_RESPONSE -> decoded(output, deviceId, kind, MessageType.COMMAND_RESPONSE, payload)
                     .ifPresent(r -> onCommandResponse(deviceId, packet, r));
-            case REPORTED_STATE -> decoded(output, deviceId, kind, MessageType.REPORTED_STATE, payload);
-            case EVENTS -> decoded(output, deviceId, kind, MessageType.EVENT, payload);
+            case REPORTED_STATE -> decoded(output, deviceId, kind, MessageType.REPORTED_STATE, payload)
+                    .ifPresent(r -> onReported(output, deviceId, r, now));
+            case EVENTS -> decoded(output, deviceId, kind, MessageType.EVENT, payload)
+                    .ifPresent(e -> onEvent(output, deviceId, e, now));
             case LOGS -> decoded(output, deviceId, kind, MessageType.LOG_CHUNK, payload);
             default -> refuse(output, deviceId, kind, "unknown_topic", AckReasonCode.TOPIC_NAME_INVALID,
                     "topic " + topic + " is not published by devices");
@@ -188,6 +201,32 @@ final class InboundPublishInterceptor implements PublishInboundInterceptor {
             }
         } catch (RuntimeException e) {
             log.error("presence listener failed deviceId={} state={}", deviceId, p.state(), e);
+        }
+    }
+
+    private void onReported(PublishInboundOutput output, String deviceId, ReportedState r, Instant now) {
+        if (!deviceId.equals(r.deviceId())) {
+            refuse(output, deviceId, TopicKind.REPORTED_STATE, "device_id_mismatch", AckReasonCode.PAYLOAD_FORMAT_INVALID,
+                    "deviceId: '" + r.deviceId() + "' does not match the topic's device " + deviceId);
+            return;
+        }
+        try {
+            states.reported(r, now);
+        } catch (RuntimeException e) {
+            log.error("device state sink failed deviceId={} kind=reported", deviceId, e);
+        }
+    }
+
+    private void onEvent(PublishInboundOutput output, String deviceId, DeviceEvent ev, Instant now) {
+        if (!deviceId.equals(ev.deviceId())) {
+            refuse(output, deviceId, TopicKind.EVENTS, "device_id_mismatch", AckReasonCode.PAYLOAD_FORMAT_INVALID,
+                    "deviceId: '" + ev.deviceId() + "' does not match the topic's device " + deviceId);
+            return;
+        }
+        try {
+            states.event(ev, now);
+        } catch (RuntimeException e) {
+            log.error("device state sink failed deviceId={} kind=event", deviceId, e);
         }
     }
 

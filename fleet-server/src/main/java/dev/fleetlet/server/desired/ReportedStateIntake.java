@@ -1,0 +1,277 @@
+package dev.fleetlet.server.desired;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.fleetlet.protocol.codec.ProtocolCodec;
+import dev.fleetlet.protocol.message.DeviceEvent;
+import dev.fleetlet.protocol.message.ReportedState;
+import dev.fleetlet.server.broker.DeviceStateSink;
+import dev.fleetlet.server.db.Jdbc;
+import dev.fleetlet.server.events.EventBus;
+import dev.fleetlet.server.rollout.Observation;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The {@link DeviceStateSink}: broker threads enqueue (bounded, never blocking: a full queue drops and
+ * counts); one writer thread drains up to 1,000 items at a time and, per batch, upserts the latest reported
+ * state per device ({@code device_reported_state}), stores device events not seen before (de-duplicated
+ * by device and seq through {@code device_event_seqs}) in {@code device_events} and the event bus (SSE),
+ * publishes {@code device.state-changed} when a device's status, release or generation changed, and hands
+ * the rollout {@link Observation}s to the observation consumer (the rollout engine).
+ */
+public class ReportedStateIntake implements DeviceStateSink, AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(ReportedStateIntake.class);
+    public static final String STATE_CHANGED = "device.state-changed";
+
+    private record Item(ReportedState state, DeviceEvent event, Instant at) {
+    }
+
+    private final Jdbc jdbc;
+    private final EventBus bus;
+    private final Consumer<List<Observation>> observations;
+    private final BlockingQueue<Item> queue;
+    private final Thread writer;
+    private final AtomicLong dropped = new AtomicLong();
+    private final ObjectMapper json = ProtocolCodec.newMapper();
+    private volatile boolean running = true;
+
+    public ReportedStateIntake(Jdbc jdbc, EventBus bus, Consumer<List<Observation>> observations, int capacity) {
+        this.jdbc = jdbc;
+        this.bus = bus;
+        this.observations = observations;
+        this.queue = new ArrayBlockingQueue<>(capacity);
+        this.writer = new Thread(this::run, "reported-state-writer");
+        writer.setDaemon(true);
+        writer.start();
+    }
+
+    @Override
+    public void reported(ReportedState state, Instant receivedAt) {
+        offer(new Item(state, null, receivedAt));
+    }
+
+    @Override
+    public void event(DeviceEvent event, Instant receivedAt) {
+        offer(new Item(null, event, receivedAt));
+    }
+
+    private void offer(Item item) {
+        if (!queue.offer(item)) {
+            long n = dropped.incrementAndGet();
+            if (n % 1000 == 1) {
+                log.warn("reported state intake full, dropping dropped={}", n);
+            }
+        }
+    }
+
+    /** Items dropped because the queue was full. */
+    public long dropped() {
+        return dropped.get();
+    }
+
+    /** Items waiting to be written. */
+    public int backlog() {
+        return queue.size();
+    }
+
+    private void run() {
+        List<Item> batch = new ArrayList<>();
+        while (running || !queue.isEmpty()) {
+            try {
+                Item first = queue.poll(200, TimeUnit.MILLISECONDS);
+                if (first == null) {
+                    continue;
+                }
+                batch.add(first);
+                queue.drainTo(batch, 999);
+                write(batch);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (RuntimeException e) {
+                log.error("reported state batch not stored size={}", batch.size(), e);
+            } finally {
+                batch.clear();
+            }
+        }
+    }
+
+    private void write(List<Item> batch) {
+        Map<String, Item> latest = new LinkedHashMap<>();
+        List<Item> events = new ArrayList<>();
+        List<Observation> obs = new ArrayList<>();
+        for (Item i : batch) {
+            if (i.state() != null) {
+                latest.put(i.state().deviceId(), i);
+                ObservationMapping.of(i.state(), i.at()).ifPresent(obs::add);
+            } else {
+                events.add(i);
+            }
+        }
+        List<ReportedState> changed = new ArrayList<>();
+        List<Item> fresh = jdbc.tx(c -> {
+            changed.addAll(upsert(c, new ArrayList<>(latest.values())));
+            return newEvents(c, events);
+        });
+        for (Item e : fresh) {
+            ObservationMapping.of(e.event(), e.at()).ifPresent(obs::add);
+            DeviceEvent ev = e.event();
+            Map<String, String> data = new HashMap<>();
+            put(data, "seq", Long.toString(ev.seq()));
+            put(data, "generation", ev.generation() == null ? null : ev.generation().toString());
+            put(data, "releaseId", ev.releaseId());
+            put(data, "message", ev.message());
+            if (ev.progress() != null && ev.progress().percent() != null) {
+                put(data, "percent", ev.progress().percent().toString());
+            }
+            bus.publish("device." + ev.type().wire(), ev.deviceId(), data);
+        }
+        for (ReportedState s : changed) {
+            Map<String, String> data = new HashMap<>();
+            put(data, "generation", Long.toString(s.generation()));
+            put(data, "status", s.status().wire());
+            put(data, "releaseId", s.releaseId());
+            put(data, "reason", s.reason());
+            bus.publish(STATE_CHANGED, s.deviceId(), data);
+        }
+        if (!obs.isEmpty()) {
+            obs.sort((a, b) -> a.at().compareTo(b.at()));
+            observations.accept(obs);
+        }
+    }
+
+    private static void put(Map<String, String> m, String k, String v) {
+        if (v != null) {
+            m.put(k, v);
+        }
+    }
+
+    /** Upserts the latest reported states; returns those whose generation, status or release changed. */
+    private List<ReportedState> upsert(Connection c, List<Item> items) throws SQLException {
+        if (items.isEmpty()) {
+            return List.of();
+        }
+        Map<String, String[]> before = new HashMap<>();
+        List<String> ids = new ArrayList<>();
+        for (Item i : items) {
+            ids.add(i.state().deviceId());
+        }
+        for (int from = 0; from < ids.size(); from += 500) {
+            List<String> chunk = ids.subList(from, Math.min(ids.size(), from + 500));
+            Jdbc.query(c, "SELECT device_id, generation, status, release_id FROM device_reported_state WHERE device_id IN ("
+                    + "?,".repeat(chunk.size() - 1) + "?)", rs -> before.put(rs.getString(1),
+                    new String[] {Long.toString(rs.getLong(2)), rs.getString(3), rs.getString(4)}), chunk.toArray());
+        }
+        List<ReportedState> changed = new ArrayList<>();
+        try (PreparedStatement up = c.prepareStatement("UPDATE device_reported_state SET generation = ?, status = ?, "
+                + "release_id = ?, previous_release_id = ?, reason = ?, services = ?, reported_at = ? WHERE device_id = ?");
+             PreparedStatement in = c.prepareStatement("INSERT INTO device_reported_state (generation, status, release_id, "
+                     + "previous_release_id, reason, services, reported_at, device_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
+            boolean ups = false;
+            boolean ins = false;
+            for (Item i : items) {
+                ReportedState s = i.state();
+                String[] old = before.get(s.deviceId());
+                PreparedStatement ps = old == null ? in : up;
+                ps.setLong(1, s.generation());
+                ps.setString(2, s.status().wire());
+                ps.setString(3, s.releaseId());
+                ps.setString(4, s.previousReleaseId());
+                ps.setString(5, truncate(s.reason(), 2000));
+                ps.setString(6, truncate(services(s), 20000));
+                ps.setObject(7, OffsetDateTime.ofInstant(i.at(), ZoneOffset.UTC));
+                ps.setString(8, s.deviceId());
+                ps.addBatch();
+                if (old == null) {
+                    ins = true;
+                } else {
+                    ups = true;
+                }
+                if (old == null || !old[0].equals(Long.toString(s.generation())) || !old[1].equals(s.status().wire())
+                        || !Objects.equals(old[2], s.releaseId())) {
+                    changed.add(s);
+                }
+            }
+            if (ups) {
+                up.executeBatch();
+            }
+            if (ins) {
+                in.executeBatch();
+            }
+        }
+        return changed;
+    }
+
+    private List<Item> newEvents(Connection c, List<Item> events) throws SQLException {
+        if (events.isEmpty()) {
+            return List.of();
+        }
+        List<Item> fresh = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO device_event_seqs (device_id, seq, received_at) "
+                + "SELECT CAST(? AS VARCHAR(64)), CAST(? AS BIGINT), CAST(? AS TIMESTAMP WITH TIME ZONE) "
+                + "WHERE NOT EXISTS (SELECT 1 FROM device_event_seqs WHERE device_id = ? AND seq = ?)")) {
+            java.util.Set<String> inBatch = new java.util.HashSet<>();
+            List<Item> candidates = new ArrayList<>();
+            for (Item i : events) {
+                DeviceEvent e = i.event();
+                if (!inBatch.add(e.deviceId() + "\n" + e.seq())) {
+                    continue;
+                }
+                candidates.add(i);
+                ps.setString(1, e.deviceId());
+                ps.setLong(2, e.seq());
+                ps.setObject(3, OffsetDateTime.ofInstant(i.at(), ZoneOffset.UTC));
+                ps.setString(4, e.deviceId());
+                ps.setLong(5, e.seq());
+                ps.addBatch();
+            }
+            int[] counts = ps.executeBatch();
+            for (int k = 0; k < counts.length; k++) {
+                if (counts[k] != 0) {
+                    fresh.add(candidates.get(k));
+                }
+            }
+        }
+        return fresh;
+    }
+
+    private String services(ReportedState s) {
+        try {
+            return json.writeValueAsString(s.services());
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            return "[]";
+        }
+    }
+
+    private static String truncate(String s, int max) {
+        return s == null || s.length() <= max ? s : s.substring(0, max);
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        try {
+            writer.join(5000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
