@@ -324,13 +324,27 @@ public final class RuncContainerRuntime implements ContainerRuntime {
 
             @Override
             public void kill() {
-                try {
-                    long pid = Long.parseLong(Files.readString(pidFile).strip());
-                    ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
-                } catch (IOException | NumberFormatException e) {
-                    log.debug("exec pid unknown, killing runc exec id={} error={}", id, e.getMessage());
+                // Kill the command itself, not runc exec: runc exec is its reaper. Killed first, it would leave the
+                // command (or its zombie) to the container's init, which may never reap it. runc writes the pid
+                // file once the command runs, so wait (briefly) for it.
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
+                while (p.isAlive() && System.nanoTime() < deadline) {
+                    try {
+                        long pid = Long.parseLong(Files.readString(pidFile).strip());
+                        ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
+                        break;
+                    } catch (IOException | NumberFormatException e) {
+                        LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
+                    }
                 }
-                p.destroyForcibly();
+                try {
+                    if (!p.waitFor(1, TimeUnit.SECONDS)) {
+                        p.destroyForcibly();
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    p.destroyForcibly();
+                }
                 deleteQuietly(pidFile);
             }
         };

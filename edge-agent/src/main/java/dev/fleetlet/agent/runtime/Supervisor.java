@@ -7,7 +7,7 @@ import java.util.function.Consumer;
 
 /**
  * Starts, watches, restarts and health-checks containers; the release layer's only way to run them.
- * The production implementation is {@code RuncSupervisor}; release-layer tests use {@code FakeSupervisor}.
+ * The production implementation is {@link RuncSupervisor}; release-layer tests use {@code FakeSupervisor}.
  *
  * <p>Containers outlive the agent: {@link #close()} stops supervising but leaves every container
  * running, and a supervisor constructed later on the same root finds them ({@link #unsupervised()})
@@ -21,7 +21,8 @@ public interface Supervisor extends AutoCloseable {
      * failed first start is not retried, the caller decides). An existing container with the same hash that
      * exited while nobody supervised it counts as an exit: {@code lastExitCode} is its code (null if unknowable)
      * and {@code restart} decides whether it runs again. Calling it again for a supervised id with the same
-     * spec returns its state; with another spec it replaces the container.
+     * spec returns its state (taking the new rule and health check), unless it is EXITED: then it starts afresh;
+     * with another spec it replaces the container.
      *
      * @param health nullable: no health check, {@link Health#NONE}
      */

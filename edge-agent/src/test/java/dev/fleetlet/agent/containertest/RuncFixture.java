@@ -20,7 +20,8 @@ import java.util.List;
 
 /**
  * A real runc runtime on a temp root with its own runc state directory, plus a busybox rootfs.
- * {@link #cleanUp()} removes every container it started and their cgroups, even after failures.
+ * {@link #cleanUp()} removes every container present on the root (whichever runtime or process started it),
+ * their shims and cgroups, even after failures; close supervisors first so they do not restart anything.
  */
 public final class RuncFixture {
     public final Path root;
@@ -28,16 +29,24 @@ public final class RuncFixture {
     public final CgroupLayout layout = CgroupLayout.detect(Path.of("/proc/self/mountinfo"));
     public final VolumeStore volumes;
     public final RuncContainerRuntime runtime;
+    private final OciSpecGenerator generator;
 
     public RuncFixture(Path root) {
         this.root = root;
         String binary = RequiredTool.path("runc", "runc");
         this.runc = new Runc(binary, root.resolve("runc-state"), Duration.ofSeconds(30), new ObjectMapper());
         this.volumes = new VolumeStore(root);
-        this.runtime = new RuncContainerRuntime(runc, new OciSpecGenerator(volumes, DeviceInspector.host(),
-                CgroupControllers.read(Path.of("/proc/cgroups"))),
-                new CgroupStatsReader(layout), root, new ObjectMapper(), Clock.systemUTC(),
-                new RuncContainerRuntime.LogLimits(64 * 1024, 2), Duration.ofSeconds(20));
+        this.generator = new OciSpecGenerator(volumes, DeviceInspector.host(), CgroupControllers.read(Path.of("/proc/cgroups")));
+        this.runtime = newRuntime();
+    }
+
+    /**
+     * Another runtime object on the same root and runc state, as a restarted agent would construct: it knows
+     * nothing in memory and must find the containers on disk.
+     */
+    public RuncContainerRuntime newRuntime() {
+        return new RuncContainerRuntime(runc, generator, new CgroupStatsReader(layout), root, new ObjectMapper(),
+                Clock.systemUTC(), new RuncContainerRuntime.LogLimits(64 * 1024, 2), Duration.ofSeconds(20));
     }
 
     /** A rootfs with the static busybox and its applets. */
