@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
+import java.util.concurrent.Semaphore;
 import java.util.Base64;
 import javax.crypto.SecretKeyFactory;
 import javax.crypto.spec.PBEKeySpec;
@@ -21,6 +22,11 @@ import javax.crypto.spec.PBEKeySpec;
  * not the hash cost, is the protection, and where a broker restart makes every device authenticate at once.
  * Verification compares in constant time. Hashing costs tens of milliseconds by design: call it off the
  * event loop and put a {@link VerificationCache} in front of hot paths.
+ *
+ * <p>At most {@code fleetlet.security.hash-concurrency} slow hashes run at once (default: half the CPU cores,
+ * at least 1); further callers wait their turn. In an enrollment burst of thousands of devices the hashing
+ * would otherwise take every core (16 HTTP worker threads) and starve the telemetry writer and the broker;
+ * bounded, enrollment takes longer but ingestion keeps a core.
  */
 @Singleton
 public class SecretHasher {
@@ -32,15 +38,28 @@ public class SecretHasher {
     private final int iterations;
     private final int machineIterations;
     private final SecureRandom random = new SecureRandom();
+    private final Semaphore slots;
 
     /** Same cost for passwords and machine secrets (tests, tools). */
     public SecretHasher(int iterations) {
-        this(iterations, iterations);
+        this(iterations, iterations, 0);
+    }
+
+    /** Separate costs, default concurrency (tests, tools). */
+    public SecretHasher(int iterations, int machineIterations) {
+        this(iterations, machineIterations, 0);
     }
 
     @jakarta.inject.Inject
     public SecretHasher(@Value("${fleetlet.security.pbkdf2-iterations:120000}") int iterations,
-                        @Value("${fleetlet.security.machine-secret-pbkdf2-iterations:10000}") int machineIterations) {
+                        @Value("${fleetlet.security.machine-secret-pbkdf2-iterations:10000}") int machineIterations,
+                        @Value("${fleetlet.security.hash-concurrency:0}") int concurrency) {
+        if (concurrency < 0 || concurrency > 1024) {
+            throw new IllegalArgumentException("fleetlet.security.hash-concurrency must be between 0 (half the CPU cores) "
+                    + "and 1024, was " + concurrency);
+        }
+        this.slots = new Semaphore(concurrency > 0 ? concurrency
+                : Math.max(1, Runtime.getRuntime().availableProcessors() / 2), true);
         if (iterations < 1000) {
             throw new IllegalArgumentException("fleetlet.security.pbkdf2-iterations must be >= 1000, was " + iterations);
         }
@@ -89,13 +108,15 @@ public class SecretHasher {
         }
     }
 
-    private static byte[] derive(String secret, byte[] salt, int iterations) {
+    private byte[] derive(String secret, byte[] salt, int iterations) {
         PBEKeySpec spec = new PBEKeySpec(secret.toCharArray(), salt, iterations, KEY_BITS);
+        slots.acquireUninterruptibly();
         try {
             return SecretKeyFactory.getInstance("PBKDF2WithHmacSHA256").generateSecret(spec).getEncoded();
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("PBKDF2WithHmacSHA256 unavailable in this JDK", e);
         } finally {
+            slots.release();
             spec.clearPassword();
         }
     }

@@ -8,6 +8,7 @@ import dev.fleetlet.server.telemetry.internal.TelemetryStore;
 import dev.fleetlet.server.telemetry.internal.TelemetryWriter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micronaut.context.annotation.Value;
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Singleton;
 import java.sql.SQLException;
@@ -37,14 +38,21 @@ public class TelemetryIngest implements TelemetrySink {
     private final Clock clock;
 
     TelemetryIngest(TelemetryStore store, TelemetrySettings settings, TelemetryMetrics metrics, MeterRegistry registry,
-                    Optional<Clock> clock) {
+                    Optional<Clock> clock, @Value("${fleetlet.telemetry.max-queue-wait:4s}") Duration maxQueueWait) {
+        if (maxQueueWait.isNegative() || maxQueueWait.compareTo(Duration.ofMinutes(10)) > 0) {
+            throw new IllegalArgumentException("fleetlet.telemetry.max-queue-wait must be between 0 (no time bound) and 10m, was "
+                    + maxQueueWait);
+        }
         this.metrics = metrics;
         this.clock = clock.orElse(Clock.systemUTC());
         this.dedup = new StreamDedup(store);
-        this.writer = new TelemetryWriter(store, settings.queueCapacity(), settings.flushInterval(),
+        this.writer = new TelemetryWriter(store, settings.queueCapacity(), maxQueueWait, settings.flushInterval(),
                 settings.flushReadings(), settings.flushReadingsMax(), this.clock, new WriterMetrics());
         Gauge.builder("fleetlet.telemetry.queue.depth", writer, TelemetryWriter::depth)
                 .description("telemetry batches waiting for the database writer").register(registry);
+        Gauge.builder("fleetlet.telemetry.writer.readings_per_second", writer, TelemetryWriter::readingsPerSecond)
+                .description("the writer's measured speed (moving average, readings per second of transaction time)")
+                .register(registry);
         Gauge.builder("fleetlet.telemetry.queue.readings", writer, TelemetryWriter::queuedReadings)
                 .description("telemetry readings waiting for the database writer (bounded by queue-capacity)").register(registry);
     }
@@ -73,8 +81,9 @@ public class TelemetryIngest implements TelemetrySink {
         done.whenComplete((o, e) -> dedup.settled(batch.deviceId(), batch.stream(), batch.seq()));
         if (!writer.offer(new PendingBatch(batch, receivedAt, System.nanoTime(), done))) {
             metrics.queueFull();
-            done.complete(new Outcome(Outcome.Status.QUEUE_FULL,
-                    "telemetry queue full (" + writer.capacity() + " readings)"));
+            long retryS = Math.max(1, Math.min(60, (writer.expectedWait().toMillis() + 999) / 1000));
+            done.complete(new Outcome(Outcome.Status.QUEUE_FULL, "retry-after=" + retryS + "s; telemetry queue holds "
+                    + writer.queuedReadings() + " readings (limit " + writer.capacity() + ", ~" + retryS + " s of writing)"));
         }
         return done;
     }

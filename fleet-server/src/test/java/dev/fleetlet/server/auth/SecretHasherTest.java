@@ -7,7 +7,7 @@ import org.junit.jupiter.api.Test;
 
 class SecretHasherTest {
 
-    private final SecretHasher hasher = new SecretHasher(5000, 1000);
+    private final SecretHasher hasher = new SecretHasher(5000, 1000, 0);
 
     @Test
     void verifiesOnlyTheHashedSecretAndSaltsEveryHash() {
@@ -39,5 +39,12 @@ class SecretHasherTest {
         assertThatThrownBy(() -> new SecretHasher(999, 1000)).hasMessageContaining("fleetlet.security.pbkdf2-iterations");
         assertThatThrownBy(() -> new SecretHasher(1000, 10))
                 .hasMessageContaining("fleetlet.security.machine-secret-pbkdf2-iterations");
+    }
+
+    @Test
+    void refusesAnOutOfRangeHashConcurrencyNamingTheKey() {
+        assertThatThrownBy(() -> new SecretHasher(1000, 1000, -1)).hasMessageContaining("fleetlet.security.hash-concurrency");
+        assertThatThrownBy(() -> new SecretHasher(1000, 1000, 5000)).hasMessageContaining("fleetlet.security.hash-concurrency");
+        assertThat(new SecretHasher(1000, 1000, 1).verify("s", new SecretHasher(1000, 1000, 1).hashMachineSecret("s"))).isTrue();
     }
 }

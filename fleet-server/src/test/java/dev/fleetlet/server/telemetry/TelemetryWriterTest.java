@@ -56,7 +56,11 @@ class TelemetryWriterTest {
 
     /** A writer whose first flush blocks (after its commit) until {@link #release} opens: a backlog builds up. */
     private TelemetryWriter writer(long capacityReadings, int flushReadings, int flushReadingsMax) {
-        return new TelemetryWriter(store, capacityReadings, Duration.ofMillis(1), flushReadings, flushReadingsMax,
+        return writer(capacityReadings, Duration.ZERO, flushReadings, flushReadingsMax);
+    }
+
+    private TelemetryWriter writer(long capacityReadings, Duration maxQueueWait, int flushReadings, int flushReadingsMax) {
+        return new TelemetryWriter(store, capacityReadings, maxQueueWait, Duration.ofMillis(1), flushReadings, flushReadingsMax,
                 Clock.systemUTC(), new TelemetryWriter.Listener() {
                     @Override
                     public void flushed(List<PendingBatch> stored, int readings, long durationNanos, Instant committedAt) {
@@ -113,6 +117,31 @@ class TelemetryWriterTest {
         assertThat(admitted).isEqualTo(100);
         assertThat(writer.queuedReadings()).isEqualTo(1_000);
         assertThat(writer.offer(pending(200, 1))).isFalse();
+    }
+
+    @Test
+    void refusesBatchesWhileTheOldestQueuedBatchHasWaitedLongerThanTheBoundAndAdmitsAgainOnceDrained() {
+        // given a queue with room for ten million readings but a 300 ms wait bound, behind a busy writer
+        Duration bound = Duration.ofMillis(300);
+        writer = writer(10_000_000, bound, 100, 1_000_000);
+        offer(1);
+        await().atMost(Duration.ofSeconds(5)).until(() -> flushSizes.size() == 1);
+
+        // when batches queue up: admitted while the oldest is younger than the bound
+        CompletableFuture<TelemetrySink.Outcome> queued = offer(2);
+        assertThat(writer.offer(pending(3, 10))).isTrue();
+        await().atMost(Duration.ofSeconds(5)).until(() -> writer.oldestWait().compareTo(bound) > 0);
+
+        // then the next one is refused although the reading capacity is far from reached
+        assertThat(writer.offer(pending(4, 10))).isFalse();
+        assertThat(writer.queuedReadings()).isEqualTo(20);
+        assertThat(writer.expectedWait()).isPositive();
+
+        // and once the writer has taken the queue, batches are admitted again
+        release.countDown();
+        assertThat(queued.orTimeout(10, TimeUnit.SECONDS).join()).isEqualTo(TelemetrySink.Outcome.STORED);
+        await().atMost(Duration.ofSeconds(5)).until(() -> writer.queuedReadings() == 0);
+        assertThat(writer.offer(pending(5, 10))).isTrue();
     }
 
     @Test

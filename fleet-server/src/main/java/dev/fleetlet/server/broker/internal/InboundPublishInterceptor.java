@@ -157,10 +157,17 @@ final class InboundPublishInterceptor implements PublishInboundInterceptor {
             return;
         }
         Async<PublishInboundOutput> async = output.async(ingestTimeout, TimeoutFallback.FAILURE,
-                AckReasonCode.IMPLEMENTATION_SPECIFIC_ERROR, "telemetry not stored within " + ingestTimeout.toMillis() + " ms");
+                AckReasonCode.IMPLEMENTATION_SPECIFIC_ERROR, "server busy: retry-after=" + Math.max(1, ingestTimeout.toSeconds())
+                        + "s; telemetry not stored within " + ingestTimeout.toMillis() + " ms");
         CompletableFuture<TelemetrySink.Outcome> pending = outcome;
+        long heldSince = System.nanoTime();
         pending.whenComplete((result, error) -> {
             try {
+                if (System.nanoTime() - heldSince >= ingestTimeout.toNanos()) {
+                    // the broker has answered with the timeout failure: count it as a refusal
+                    metrics.rejected(TopicKind.TELEMETRY, "ingest_timeout");
+                    return;
+                }
                 applyOutcome(output, deviceId, pending);
             } catch (RuntimeException e) {
                 // The async output already timed out: the broker answered with the timeout failure.
@@ -183,7 +190,7 @@ final class InboundPublishInterceptor implements PublishInboundInterceptor {
             boolean full = o.status() == TelemetrySink.Outcome.Status.QUEUE_FULL;
             refuse(output, deviceId, TopicKind.TELEMETRY, full ? "queue_full" : "store_failed",
                     full ? AckReasonCode.QUOTA_EXCEEDED : AckReasonCode.IMPLEMENTATION_SPECIFIC_ERROR,
-                    (full ? "server busy, retry later: " : "not stored: ") + o.detail());
+                    (full ? "server busy: " : "not stored: ") + o.detail());
         }
     }
 

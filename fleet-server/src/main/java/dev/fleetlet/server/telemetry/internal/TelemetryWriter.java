@@ -21,6 +21,14 @@ import org.slf4j.LoggerFactory;
  * (rewriting every index page it touched) grows far slower than the number of rows in it. Each batch's
  * future completes only after its transaction committed (STORED) or failed (FAILED). A failing database
  * never stops the thread.
+ *
+ * <p>Admission is bounded in time as well as in readings: with {@code maxQueueWait} set, a batch is refused
+ * while the oldest queued batch has waited longer than that. A batch admitted into such a queue would only
+ * run into the broker's ingest timeout (the device sees a failure although the rows are written later,
+ * re-sends, and the writer spends its time on batches nobody waits for any more); refused at once, the
+ * device keeps it and retries. The writer also keeps a moving average of its speed, measured on
+ * transactions of at least {@code flushReadings} readings, and caps a backlog transaction at half of
+ * {@code maxQueueWait} worth of readings, so that the transaction itself does not outlast the timeout.
  */
 public final class TelemetryWriter implements AutoCloseable {
 
@@ -43,6 +51,9 @@ public final class TelemetryWriter implements AutoCloseable {
     private final Clock clock;
     private final Listener listener;
     private final Thread thread;
+    private final long maxQueueWaitNanos;
+    /** Moving average of readings written per second of transaction time; 0 until the first flush. */
+    private volatile double readingsPerSecond;
     private volatile boolean running = true;
 
     /**
@@ -51,6 +62,18 @@ public final class TelemetryWriter implements AutoCloseable {
      */
     public TelemetryWriter(TelemetryStore store, long capacityReadings, Duration flushInterval, int flushReadings,
                            int flushReadingsMax, Clock clock, Listener listener) {
+        this(store, capacityReadings, Duration.ZERO, flushInterval, flushReadings, flushReadingsMax, clock, listener);
+    }
+
+    /**
+     * @param capacityReadings readings that may wait for the writer; a batch beyond it is refused, except into
+     *                         an empty queue
+     * @param maxQueueWait     a batch is refused when the queued readings ahead of it would take longer than
+     *                         this to write at the writer's measured speed; zero: no time bound
+     */
+    public TelemetryWriter(TelemetryStore store, long capacityReadings, Duration maxQueueWait, Duration flushInterval,
+                           int flushReadings, int flushReadingsMax, Clock clock, Listener listener) {
+        this.maxQueueWaitNanos = maxQueueWait.toNanos();
         this.store = store;
         this.queue = new LinkedBlockingQueue<>();
         this.capacityReadings = capacityReadings;
@@ -71,12 +94,44 @@ public final class TelemetryWriter implements AutoCloseable {
         }
         int n = size(batch);
         long total = queuedReadings.addAndGet(n);
-        if (total > capacityReadings && total != n) {
+        if (total != n && (total > capacityReadings || waitedTooLong())) {
             queuedReadings.addAndGet(-n);
             return false;
         }
         queue.add(batch);
         return true;
+    }
+
+    private boolean waitedTooLong() {
+        return maxQueueWaitNanos > 0 && oldestWaitNanos() > maxQueueWaitNanos;
+    }
+
+    private long oldestWaitNanos() {
+        PendingBatch head = queue.peek();
+        return head == null ? 0 : System.nanoTime() - head.enqueuedNanos();
+    }
+
+    /** How long the oldest queued batch has waited; zero when the queue is empty. */
+    public Duration oldestWait() {
+        return Duration.ofNanos(Math.max(0, oldestWaitNanos()));
+    }
+
+    /**
+     * A guess of how long the queued readings will take to write: at the measured speed when known, else the
+     * oldest batch's wait; for the "retry after" hint of a refusal.
+     */
+    public Duration expectedWait() {
+        double speed = readingsPerSecond;
+        long queued = queuedReadings.get();
+        if (speed > 0 && queued > 0) {
+            return Duration.ofNanos((long) (queued / speed * 1e9));
+        }
+        return oldestWait();
+    }
+
+    /** The writer's measured speed in readings per second of transaction time (moving average; 0 until known). */
+    public double readingsPerSecond() {
+        return readingsPerSecond;
     }
 
     /** Batches waiting for the writer. */
@@ -121,7 +176,7 @@ public final class TelemetryWriter implements AutoCloseable {
                 int readings = first.batch().readings().size();
                 long deadline = System.nanoTime() + flushIntervalNanos;
                 // adaptive size: with a backlog, take what is queued (up to the maximum) in one transaction
-                long limit = Math.max(flushReadings, Math.min(flushReadingsMax, readings + queuedReadings.get()));
+                long limit = Math.max(flushReadings, Math.min(backlogLimit(), readings + queuedReadings.get()));
                 while (readings < limit) {
                     PendingBatch next = take(queue.poll());
                     if (next == null) {
@@ -155,12 +210,26 @@ public final class TelemetryWriter implements AutoCloseable {
         fail(left, new IllegalStateException("telemetry writer stopped"));
     }
 
+    /** The most readings one backlog transaction takes: the configured maximum, and half the queue-wait budget. */
+    private long backlogLimit() {
+        double speed = readingsPerSecond;
+        if (maxQueueWaitNanos <= 0 || speed <= 0) {
+            return flushReadingsMax;
+        }
+        return Math.min(flushReadingsMax, (long) (speed * maxQueueWaitNanos / 2e9));
+    }
+
     private void write(List<PendingBatch> flush, int readings) {
         long started = System.nanoTime();
         try {
             List<PendingBatch> alreadyStored = store.write(flush, clock.instant());
             Instant committed = clock.instant();
             long took = System.nanoTime() - started;
+            if (readings >= flushReadings && took > 0) {
+                double speed = readings / (took / 1e9);
+                double before = readingsPerSecond;
+                readingsPerSecond = before <= 0 ? speed : 0.7 * before + 0.3 * speed;
+            }
             List<PendingBatch> stored = new ArrayList<>(flush);
             stored.removeAll(alreadyStored);
             listener.flushed(stored, readings, took, committed);
