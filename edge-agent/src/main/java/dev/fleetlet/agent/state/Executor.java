@@ -14,7 +14,8 @@ import org.slf4j.LoggerFactory;
  * that succeeded, raises progress events and publishes the reported state ({@code applying}, then
  * {@code applied} or {@code failed} with the reason). The first failing step stops the plan; what was
  * applied before it stays applied and the generation is not marked applied, so the next reconcile plans
- * only what is still missing. Not thread-safe: the reconciler calls it from its single worker thread.
+ * only what is still missing. A failed install that the runtime rolled back is reported {@code rolled_back}
+ * ({@code update.rolled_back} event), one whose rollback failed {@code rollback_failed}. Not thread-safe: the reconciler calls it from its single worker thread.
  */
 public final class Executor {
 
@@ -69,11 +70,22 @@ public final class Executor {
             String reason = e instanceof IOException ? "cannot persist state: " + e
                     : e.getMessage() == null || e.getMessage().isBlank() ? e.toString() : e.getMessage();
             journal.finish();
-            log.warn("desired state not applied generation={} reason={}", generation, reason);
-            events.raise(DeviceEvent.Type.UPDATE_FAILED, generation, releaseOf(plan), reason);
-            reporter.report(ReportedState.Status.FAILED, generation, state.releaseId(), null, reason,
-                    runtime.services());
-            return new Outcome(ReportedState.Status.FAILED, state, reason);
+            ReleaseRuntime.Failure failure = e instanceof ReleaseRuntime.ReleaseException r ? r.failure()
+                    : ReleaseRuntime.Failure.FAILED;
+            ReportedState.Status status = switch (failure) {
+                case FAILED -> ReportedState.Status.FAILED;
+                case ROLLED_BACK -> ReportedState.Status.ROLLED_BACK;
+                case ROLLBACK_FAILED -> ReportedState.Status.ROLLBACK_FAILED;
+            };
+            DeviceEvent.Type event = switch (failure) {
+                case FAILED -> DeviceEvent.Type.UPDATE_FAILED;
+                case ROLLED_BACK -> DeviceEvent.Type.UPDATE_ROLLED_BACK;
+                case ROLLBACK_FAILED -> DeviceEvent.Type.UPDATE_ROLLBACK_FAILED;
+            };
+            log.warn("desired state not applied generation={} status={} reason={}", generation, status, reason);
+            events.raise(event, generation, releaseOf(plan), reason);
+            reporter.report(status, generation, state.releaseId(), null, reason, runtime.services());
+            return new Outcome(status, state, reason);
         }
         journal.finish();
         String summary = plan.isEmpty() ? "nothing to change" : plan.size() + " step(s) done";

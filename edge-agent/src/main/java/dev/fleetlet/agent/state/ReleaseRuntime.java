@@ -26,24 +26,49 @@ public interface ReleaseRuntime {
         void healthy(String message);
     }
 
-    /** A release step failed; the message is reported to the server as the reason. */
+    /** How a failed install left the device, reported as the state's status. */
+    enum Failure {
+        /** The new release did not run; the old one was never stopped (or nothing ran). Status {@code failed}. */
+        FAILED,
+        /** The new release was started and failed; the old one runs again. Status {@code rolled_back}. */
+        ROLLED_BACK,
+        /** The new release failed and the old one did not come back either. Status {@code rollback_failed}. */
+        ROLLBACK_FAILED
+    }
+
+    /**
+     * A release step failed; the message is reported to the server as the reason and {@link #failure()} says
+     * whether the runtime rolled back to the release it replaced.
+     */
     final class ReleaseException extends Exception {
         private static final long serialVersionUID = 1L;
+        private final Failure failure;
 
         public ReleaseException(String message) {
-            super(message);
+            this(Failure.FAILED, message, null);
         }
 
         public ReleaseException(String message, Throwable cause) {
+            this(Failure.FAILED, message, cause);
+        }
+
+        public ReleaseException(Failure failure, String message, Throwable cause) {
             super(message, cause);
+            this.failure = failure == null ? Failure.FAILED : failure;
+        }
+
+        /** How the device was left; {@link Failure#FAILED} unless the runtime rolled back. */
+        public Failure failure() {
+            return failure;
         }
     }
 
     /**
      * Installs and starts {@code release}; when {@code replacing} is not null that release runs now and must
-     * be running again if this method throws.
+     * be running again if this method throws (unless the exception says {@link Failure#ROLLBACK_FAILED}).
      *
-     * @throws ReleaseException with a reason fit for the reported state when the release cannot run
+     * @throws ReleaseException with a reason fit for the reported state when the release cannot run, and
+     *                          {@link ReleaseException#failure()} saying whether it rolled back
      */
     void install(Release release, String replacing, Progress progress) throws ReleaseException;
 

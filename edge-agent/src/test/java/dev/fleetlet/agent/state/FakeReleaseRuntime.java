@@ -10,12 +10,13 @@ final class FakeReleaseRuntime implements ReleaseRuntime {
 
     final List<String> calls = new ArrayList<>();
     String failInstallWith;
+    ReleaseRuntime.Failure failInstallAs = ReleaseRuntime.Failure.FAILED;
 
     @Override
     public void install(Release release, String replacing, Progress progress) throws ReleaseException {
         calls.add("install " + release.id() + (replacing == null ? "" : " replacing " + replacing));
         if (failInstallWith != null) {
-            throw new ReleaseException(failInstallWith);
+            throw new ReleaseException(failInstallAs, failInstallWith, null);
         }
         progress.downloading(50, 100L, "layer 1/1");
         progress.starting("starting 1 service");

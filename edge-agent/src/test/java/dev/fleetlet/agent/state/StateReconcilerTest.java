@@ -246,4 +246,39 @@ class StateReconcilerTest {
                     assertThat(m.qos()).isEqualTo(1);
                 });
     }
+
+    @Test
+    void reportsAnInstallTheRuntimeRolledBackAsRolledBackWithItsReasonAndKeepsTheOldRelease() {
+        // given
+        FakeReleaseRuntime runtime = new FakeReleaseRuntime();
+        StateHarness h = new StateHarness(dir, runtime);
+        h.reconciler.handle(desired(1, A, Map.of()));
+        runtime.failInstallWith = "service web unhealthy after 3 probes";
+        runtime.failInstallAs = ReleaseRuntime.Failure.ROLLED_BACK;
+        // when
+        h.reconciler.handle(desired(2, B, Map.of()));
+        // then
+        ReportedState last = h.lastReport();
+        assertThat(last.status()).isEqualTo(ReportedState.Status.ROLLED_BACK);
+        assertThat(last.reason()).isEqualTo("service web unhealthy after 3 probes");
+        assertThat(last.releaseId()).isEqualTo(A.id());
+        assertThat(h.eventTypes()).endsWith(DeviceEvent.Type.UPDATE_ROLLED_BACK);
+        assertThat(runtime.calls).doesNotContain("remove app-1.0.0");
+        assertThat(h.applied.load().generation()).isEqualTo(1);
+    }
+
+    @Test
+    void reportsAFailedRollbackAsRollbackFailed() {
+        // given
+        FakeReleaseRuntime runtime = new FakeReleaseRuntime();
+        StateHarness h = new StateHarness(dir, runtime);
+        h.reconciler.handle(desired(1, A, Map.of()));
+        runtime.failInstallWith = "new release unhealthy; old release did not come back";
+        runtime.failInstallAs = ReleaseRuntime.Failure.ROLLBACK_FAILED;
+        // when
+        h.reconciler.handle(desired(2, B, Map.of()));
+        // then
+        assertThat(h.lastReport().status()).isEqualTo(ReportedState.Status.ROLLBACK_FAILED);
+        assertThat(h.eventTypes()).endsWith(DeviceEvent.Type.UPDATE_ROLLBACK_FAILED);
+    }
 }
