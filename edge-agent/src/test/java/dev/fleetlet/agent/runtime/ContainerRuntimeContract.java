@@ -53,4 +53,49 @@ abstract class ContainerRuntimeContract {
         assertThat(runtime().status("ghost")).isEmpty();
         assertThatThrownBy(() -> runtime().stop("ghost", Duration.ofSeconds(1))).isInstanceOf(IllegalStateException.class);
     }
+
+    @Test
+    void recordsTheSpecHashWhichChangesWithTheSpec() throws Exception {
+        ContainerSpec spec = ContainerSpec.builder("hashed", rootfs(), List.of("sleep", "60")).env("A", "1").build();
+        ContainerSpec other = ContainerSpec.builder("hashed", rootfs(), List.of("sleep", "60")).env("A", "2").build();
+
+        runtime().start(spec);
+
+        ContainerRuntime.ContainerInfo info = runtime().info("hashed").orElseThrow();
+        assertThat(info.specHash()).isEqualTo(runtime().specHash(spec)).isNotEqualTo(runtime().specHash(other));
+        assertThat(info.createdAt()).isNotNull();
+        assertThat(runtime().info("ghost")).isEmpty();
+    }
+
+    @Test
+    void adoptsAPresentContainerAndRefusesAnUnknownOne() throws Exception {
+        runtime().start(ContainerSpec.builder("adoptee", rootfs(), List.of("sleep", "60")).build());
+
+        assertThat(runtime().adopt("adoptee").state()).isEqualTo(ContainerStatus.State.RUNNING);
+        assertThatThrownBy(() -> runtime().adopt("ghost")).isInstanceOf(IllegalStateException.class).hasMessageContaining("ghost");
+    }
+
+    @Test
+    void execRunsACommandInARunningContainerOnly() throws Exception {
+        runtime().start(ContainerSpec.builder("execd", rootfs(), List.of("sleep", "60")).build());
+        runtime().start(ContainerSpec.builder("done", rootfs(), List.of("sh", "-c", "exit 0")).build());
+        runtime().awaitExit("done", Duration.ofSeconds(10));
+
+        ContainerRuntime.ExecHandle h = runtime().exec("execd", List.of("true"));
+
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> h.exitCode().isPresent());
+        assertThat(h.exitCode()).contains(0);
+        assertThatThrownBy(() -> runtime().exec("done", List.of("true"))).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("not running");
+    }
+
+    @Test
+    void detachLeavesContainersRunning() throws Exception {
+        runtime().start(ContainerSpec.builder("kept", rootfs(), List.of("sleep", "60")).build());
+
+        runtime().detach();
+
+        assertThat(runtime().list()).contains("kept");
+        assertThat(runtime().status("kept").orElseThrow().state()).isEqualTo(ContainerStatus.State.RUNNING);
+    }
 }
