@@ -1,0 +1,177 @@
+import uPlot from 'uplot';
+import { api, esc, when, statusBadge, labelBadges, onEvent, canWrite, toast } from '../app.js';
+
+const RANGES = { '1h': [3600, 'raw'], '6h': [6 * 3600, '1m'], '24h': [86400, '1m'], '7d': [7 * 86400, '1h'] };
+let charts = [];
+
+export async function render(main, ctx) {
+  const id = ctx.param;
+  const enc = encodeURIComponent(id);
+  let d = await api('GET', `/api/v1/devices/${enc}`);
+  const write = canWrite() && d.status !== 'decommissioned';
+  main.innerHTML = `<h1 id="device-name">${esc(d.name)} <span id="presence">${statusBadge(d.status)}</span></h1>
+  <div class="grid">
+    <div class="card"><h2>Identity</h2><dl class="kv" id="identity"></dl></div>
+    <div class="card"><h2>Labels</h2><div id="labels">${labelBadges(d.labels) || '<span class="muted">none</span>'}</div>
+      ${write ? `<form id="label-form" style="margin-top:.6rem"><textarea id="label-text" rows="4" style="width:100%"
+        aria-label="labels, one key=value per line">${esc(Object.entries(d.labels).map(([k, v]) => k + '=' + v).join('\n'))}</textarea>
+        <button class="primary" id="save-labels">Save labels</button> <span class="error" id="label-error"></span></form>` : ''}
+    </div>
+    <div class="card"><h2>Release</h2><div id="release"><span class="muted">…</span></div></div>
+  </div>
+  <div class="card" style="margin-top:1rem"><div class="toolbar"><h2 style="margin:0">Telemetry</h2>
+    <select id="range">${Object.keys(RANGES).map(r => `<option ${r === '24h' ? 'selected' : ''}>${r}</option>`).join('')}</select>
+    <span class="muted" id="bucket"></span></div><div id="charts"></div></div>
+  <div class="grid" style="margin-top:1rem">
+    <div class="card"><h2>Containers</h2><div id="containers"><span class="muted">…</span></div></div>
+    <div class="card"><h2>Commands</h2><div id="commands"></div></div>
+  </div>
+  <div class="card" style="margin-top:1rem"><h2>Recent events</h2><div id="events"></div></div>`;
+  identity(d);
+  if (write) {
+    document.getElementById('label-form').addEventListener('submit', async e => {
+      e.preventDefault();
+      const err = document.getElementById('label-error');
+      const wanted = {};
+      for (const line of document.getElementById('label-text').value.split('\n').map(s => s.trim()).filter(Boolean)) {
+        const i = line.indexOf('=');
+        if (i <= 0) { err.textContent = `"${line}" is not key=value`; return; }
+        wanted[line.slice(0, i).trim()] = line.slice(i + 1).trim();
+      }
+      const patch = { ...wanted };
+      for (const k of Object.keys(d.labels)) if (!(k in wanted)) patch[k] = null;
+      try {
+        d = await api('PATCH', `/api/v1/devices/${enc}`, { labels: patch });
+        err.textContent = '';
+        document.getElementById('labels').innerHTML = labelBadges(d.labels) || '<span class="muted">none</span>';
+        document.getElementById('labels').dataset.saved = 'true';
+        toast('Labels saved');
+      } catch (ex) { err.textContent = ex.problem?.errors?.map(x => x.field + ': ' + x.message).join('; ') || ex.message; }
+    });
+  }
+  commands(d, write, enc);
+  const range = document.getElementById('range');
+  range.onchange = () => telemetry(enc, range.value);
+  await Promise.all([telemetry(enc, '24h'), reported(enc, write), events(enc), pin(enc, write)]);
+  onEvent((type, e) => {
+    if (e.deviceId !== id) return;
+    if (type === 'device.online' || type === 'device.offline') {
+      const status = type === 'device.online' ? 'online' : 'offline';
+      document.getElementById('presence').innerHTML = statusBadge(status);
+      d = { ...d, status, lastSeen: e.at };
+      identity(d);
+    }
+    events(enc);
+  });
+}
+
+function identity(d) {
+  const hw = d.hardware || {};
+  const rows = [['Id', d.id], ['Serial', d.serial], ['Fleet', d.fleet], ['Model', hw.model], ['Arch', hw.arch],
+    ['Memory', hw.memoryMb ? hw.memoryMb + ' MB' : null], ['OS', hw.os], ['Kernel', hw.kernel], ['Agent', hw.agentVersion]];
+  document.getElementById('identity').innerHTML = rows.filter(r => r[1] != null)
+    .map(([k, v]) => `<dt>${k}</dt><dd>${esc(v)}</dd>`).join('')
+    + `<dt>Last seen</dt><dd id="last-seen">${when(d.lastSeen)}${d.offlineReason && d.status !== 'online' ? ' (' + esc(d.offlineReason) + ')' : ''}</dd>`
+    + `<dt>Enrolled</dt><dd>${when(d.enrolledAt)}</dd>`;
+}
+
+async function telemetry(enc, rangeName) {
+  charts.forEach(c => c.destroy());
+  charts = [];
+  const box = document.getElementById('charts');
+  const [seconds, bucket] = RANGES[rangeName];
+  document.getElementById('bucket').textContent = bucket === 'raw' ? 'raw readings' : `${bucket} averages`;
+  const series = await api('GET', `/ui/api/devices/${enc}/series`);
+  if (series.length === 0) { box.innerHTML = '<p class="muted" id="no-telemetry">No telemetry in the last 7 days.</p>'; return; }
+  box.innerHTML = '';
+  const to = new Date(), from = new Date(to.getTime() - seconds * 1000);
+  for (const s of series) {
+    const q = new URLSearchParams({ sensor: s.sensor, quantity: s.quantity, bucket, from: from.toISOString(),
+      to: to.toISOString(), limit: '5000' });
+    const r = await api('GET', `/api/v1/devices/${enc}/telemetry?${q}`);
+    const xs = [], ys = [];
+    for (const p of r.points) {
+      const v = bucket === 'raw' ? (p.quality === 'ok' ? p.value : null) : p.avg;
+      xs.push(Date.parse(p.ts) / 1000); ys.push(v);
+    }
+    const div = document.createElement('div');
+    div.className = 'chart';
+    div.dataset.sensor = s.sensor; div.dataset.quantity = s.quantity; div.dataset.points = String(xs.length);
+    div.innerHTML = `<div class="muted">${esc(s.sensor)} · ${esc(s.quantity)} (${esc(s.unit)})${r.truncated ? ' — truncated' : ''}</div>`;
+    box.appendChild(div);
+    const width = Math.max(280, box.clientWidth - 10);
+    charts.push(new uPlot({ width, height: 220, series: [{}, { label: s.quantity, stroke: '#2563eb', width: 1.5, spanGaps: false }],
+      axes: [{}, { label: s.unit }], legend: { show: true } }, [xs, ys], div));
+  }
+}
+
+async function reported(enc, write) {
+  const box = document.getElementById('containers');
+  const r = await api('GET', `/ui/api/devices/${enc}/reported-state`);
+  if (!r.available) { box.innerHTML = '<p class="muted">The device has not reported an application state.</p>'; return; }
+  let services = [];
+  try { services = JSON.parse(r.services || '[]'); } catch { services = []; }
+  if (!Array.isArray(services)) services = Object.entries(services).map(([name, v]) => ({ name, ...v }));
+  box.innerHTML = `<p>State <span class="badge">${esc(r.status)}</span> ${r.reason ? esc(r.reason) : ''} <span class="muted">reported ${when(r.reportedAt)}</span></p>`
+    + (services.length === 0 ? '<p class="muted">No containers.</p>' : `<table><thead><tr><th>Service</th><th>State</th><th>Health</th><th class="hide-narrow">Detail</th>${write ? '<th></th>' : ''}</tr></thead><tbody>`
+      + services.map(s => `<tr><td>${esc(s.name || s.service)}</td><td>${esc(s.state || s.status || '')}</td><td>${esc(s.health || '')}</td>
+        <td class="muted hide-narrow">${esc(Object.entries(s).filter(([k]) => !['name', 'service', 'state', 'status', 'health'].includes(k))
+          .map(([k, v]) => k + '=' + (typeof v === 'object' ? JSON.stringify(v) : v)).join(' '))}</td>
+        ${write ? `<td><button data-restart="${esc(s.name || s.service)}">Restart</button></td>` : ''}</tr>`).join('') + '</tbody></table>');
+  box.querySelectorAll('[data-restart]').forEach(b => b.onclick = () =>
+    send(enc, { command: 'restart-service', service: b.dataset.restart }, `Restart service ${b.dataset.restart}?`));
+  document.getElementById('release').innerHTML = `<p>Running <b>${esc(r.releaseId || 'none')}</b>${r.previousReleaseId ? ` <span class="muted">(before: ${esc(r.previousReleaseId)})</span>` : ''}</p>`
+    + (document.getElementById('release').dataset.pin || '');
+}
+
+async function pin(enc, write) {
+  const box = document.getElementById('release');
+  let pinned = null, supported = true;
+  try { pinned = await api('GET', `/api/v1/devices/${enc}/pin`); } catch (e) {
+    if (e.status === 404 && e.problem && e.problem.detail && e.problem.detail.includes('not pinned')) pinned = null; else supported = false;
+  }
+  if (!supported) { box.dataset.pin = ''; if (box.textContent === '…') box.innerHTML = '<p class="muted">No release reported.</p>'; return; }
+  const html = `<div id="pin">${pinned ? `Pinned to <b>${esc(pinned.releaseId)}</b>` : '<span class="muted">Not pinned.</span>'}
+    ${write ? (pinned ? ' <button id="unpin">Unpin</button>'
+      : ' <form class="inline" id="pin-form"><input id="pin-release" placeholder="release id" required><button>Pin</button></form>') : ''}</div>`;
+  box.dataset.pin = html;
+  if (box.textContent.trim() === '…') box.innerHTML = html; else box.insertAdjacentHTML('beforeend', html);
+  document.getElementById('unpin')?.addEventListener('click', async () => {
+    if (!confirm('Unpin this device?')) return;
+    try { await api('DELETE', `/api/v1/devices/${enc}/pin`); toast('Unpinned'); location.reload(); } catch (e) { toast(e.message, true); }
+  });
+  document.getElementById('pin-form')?.addEventListener('submit', async e => {
+    e.preventDefault();
+    const releaseId = document.getElementById('pin-release').value.trim();
+    if (!confirm(`Pin this device to ${releaseId}? Its desired state changes now.`)) return;
+    try { await api('PUT', `/api/v1/devices/${enc}/pin`, { releaseId }); toast('Pinned'); location.reload(); } catch (ex) { toast(ex.message, true); }
+  });
+}
+
+function commands(d, write, enc) {
+  const box = document.getElementById('commands');
+  if (!write) { box.innerHTML = '<p class="muted">Your role cannot send commands.</p>'; return; }
+  box.innerHTML = `<div class="toolbar"><button id="cmd-identify">Identify (blink LED)</button>
+    <button id="cmd-restart-agent">Restart agent</button><button class="danger" id="cmd-reboot">Reboot</button></div>
+    <p class="muted" id="cmd-result"></p>`;
+  document.getElementById('cmd-identify').onclick = () => send(enc, { command: 'identify' }, 'Blink the identify LED for 10 s?');
+  document.getElementById('cmd-restart-agent').onclick = () => send(enc, { command: 'restart-agent' }, 'Restart the agent on this device?');
+  document.getElementById('cmd-reboot').onclick = () => send(enc, { command: 'reboot' }, 'Reboot this device? Its applications stop until it is back.');
+}
+
+async function send(enc, body, question) {
+  if (!confirm(question)) return;
+  const out = document.getElementById('cmd-result');
+  out.textContent = 'Sending…';
+  try {
+    const r = await api('POST', `/ui/api/devices/${enc}/commands`, body);
+    out.textContent = `${r.command}: ${r.status}${r.error ? ' — ' + r.error : ''}`;
+  } catch (e) { out.textContent = ''; toast(e.message, true); }
+}
+
+async function events(enc) {
+  const r = await api('GET', `/api/v1/devices/${enc}/events?size=20`);
+  document.getElementById('events').innerHTML = r.items.length === 0 ? '<p class="muted">None.</p>'
+    : '<table><tbody>' + r.items.map(e => `<tr><td>${when(e.at)}</td><td>${esc(e.type)}</td>
+      <td class="muted">${esc(Object.entries(e.data || {}).map(([k, v]) => k + '=' + v).join(' '))}</td></tr>`).join('') + '</tbody></table>';
+}
