@@ -132,7 +132,7 @@ public final class ContainerReleaseRuntime implements ReleaseRuntime {
         if (target != null) {
             try {
                 List<ServicePlan> plans = prepare(target, false, null);
-                start(plans);
+                start(plans, false);
                 running = plans;
             } catch (StartFailure | RuntimeException e) {
                 log.error("release recovery could not start release={} reason={}", target.id(), e.getMessage());
@@ -255,7 +255,7 @@ public final class ContainerReleaseRuntime implements ReleaseRuntime {
 
     private Optional<String> startAndWait(List<ServicePlan> plans) throws ReleaseException {
         try {
-            Map<String, Integer> base = start(plans);
+            Map<String, Integer> base = start(plans, true);
             save(state.in(Phase.WAITING_HEALTH, state.next()));
             return gate.await(plans, base);
         } catch (StartFailure e) {
@@ -398,14 +398,18 @@ public final class ContainerReleaseRuntime implements ReleaseRuntime {
         return plans;
     }
 
-    /** Starts services in order, waiting for service_healthy dependencies; returns restart counts at start. */
-    private Map<String, Integer> start(List<ServicePlan> plans) throws StartFailure {
+    /**
+     * Starts (or adopts) services in order, waiting for service_healthy dependencies when {@code waitForDependencies}
+     * (not during recovery: what runs is adopted as it is); returns restart counts at start.
+     */
+    private Map<String, Integer> start(List<ServicePlan> plans, boolean waitForDependencies) throws StartFailure {
         Map<String, ServicePlan> byService = new HashMap<>();
         Map<String, Integer> base = new HashMap<>();
         for (ServicePlan p : plans) {
             for (Map.Entry<String, DependencyCondition> d : p.dependsOn().entrySet()) {
                 ServicePlan dep = byService.get(d.getKey());
-                if (d.getValue() == DependencyCondition.SERVICE_HEALTHY && dep != null && dep.health() != null) {
+                if (waitForDependencies && d.getValue() == DependencyCondition.SERVICE_HEALTHY && dep != null
+                        && dep.health() != null) {
                     Optional<String> f;
                     try {
                         f = gate.await(List.of(dep), base);
