@@ -99,17 +99,36 @@ abstract class ReleaseRepositoryContract {
     void findsReferencesInReleaseColumnsOfTablesThatExistAndSkipsOthers() {
         jdbc.update("DROP TABLE IF EXISTS test_pins");
         jdbc.update("CREATE TABLE test_pins (device_id VARCHAR(64) NOT NULL, release_id VARCHAR(128), "
-                + "previous_release_id VARCHAR(128), note VARCHAR(64))");
-        jdbc.update("INSERT INTO test_pins VALUES ('d1', 'app-1.0', NULL, 'app-2.0')");
-        jdbc.update("INSERT INTO test_pins VALUES ('d2', 'app-1.0', 'app-0.9', NULL)");
+                + "previous_release_id VARCHAR(128), target_release VARCHAR(128), note VARCHAR(64), release_may_run BOOLEAN)");
+        jdbc.update("INSERT INTO test_pins VALUES ('d1', 'app-1.0', NULL, NULL, 'app-2.0', TRUE)");
+        jdbc.update("INSERT INTO test_pins VALUES ('d2', 'app-1.0', 'app-0.9', 'app-3.0', NULL, FALSE)");
         try {
             TableReleaseReferences refs = new TableReleaseReferences(jdbc, List.of("test_pins", "no_such_table"));
             assertThat(refs.referencesTo("app-1.0")).containsExactly("2 rows of test_pins (release_id)");
             assertThat(refs.referencesTo("app-0.9")).containsExactly("1 row of test_pins (previous_release_id)");
+            assertThat(refs.referencesTo("app-3.0")).containsExactly("1 row of test_pins (target_release)");
             assertThat(refs.referencesTo("app-2.0")).as("other columns do not count").isEmpty();
-            assertThat(new TableReleaseReferences(jdbc).referencesTo("app-1.0")).isEmpty();
+            assertThat(new TableReleaseReferences(jdbc).referencesTo("app-1.0")).as("the real tables hold nothing").isEmpty();
         } finally {
             jdbc.update("DROP TABLE test_pins");
+        }
+    }
+
+    @Test
+    void seesPinsDesiredStatesAndRolloutDevicesOfTheRolloutMigration() {
+        TableReleaseReferences refs = new TableReleaseReferences(jdbc);
+        jdbc.update("DELETE FROM device_pins");
+        jdbc.update("DELETE FROM device_desired_state");
+        try {
+            jdbc.update("INSERT INTO device_pins (device_id, release_id, pinned_by, pinned_at) VALUES ('d1', 'cam-1', 'otto', ?)", T0);
+            jdbc.update("INSERT INTO device_desired_state (device_id, generation, release_id, config, cause, updated_at) "
+                    + "VALUES ('d2', 1, 'cam-1', '{}', 'test', ?)", T0);
+            assertThat(refs.referencesTo("cam-1")).containsExactly("1 row of device_pins (release_id)",
+                    "1 row of device_desired_state (release_id)");
+            assertThat(refs.referencesTo("cam-2")).isEmpty();
+        } finally {
+            jdbc.update("DELETE FROM device_pins");
+            jdbc.update("DELETE FROM device_desired_state");
         }
     }
 }

@@ -15,7 +15,7 @@ import java.util.Locale;
 /**
  * {@link ReleaseReferences} that reads the rollout engine's tables without depending on their code: for each of
  * {@link #TABLES} that exists in the current schema, every column named {@code release_id} or ending in
- * {@code _release_id} is counted for the release. Tables or columns that do not exist (yet) are skipped, so
+ * {@code _release_id} or {@code _release} ({@code rollout_devices.target_release}) is counted for the release. Tables or columns that do not exist (yet) are skipped, so
  * the release feature works with or without the rollout migrations.
  */
 @Singleton
@@ -56,6 +56,10 @@ public class TableReleaseReferences implements ReleaseReferences {
         });
     }
 
+    static boolean isReleaseColumn(String column) {
+        return column.equals("release_id") || column.endsWith("_release_id") || column.endsWith("_release");
+    }
+
     private static List<String> releaseColumns(Connection c, String table) throws SQLException {
         DatabaseMetaData meta = c.getMetaData();
         String schema = c.getSchema();
@@ -64,7 +68,7 @@ public class TableReleaseReferences implements ReleaseReferences {
             try (ResultSet rs = meta.getColumns(null, schema, name, null)) {
                 while (rs.next()) {
                     String column = rs.getString("COLUMN_NAME").toLowerCase(Locale.ROOT);
-                    if ((column.equals("release_id") || column.endsWith("_release_id")) && !columns.contains(column)) {
+                    if (isReleaseColumn(column) && !columns.contains(column)) {
                         columns.add(column);
                     }
                 }
