@@ -36,6 +36,7 @@ final class ContainerShim {
     static final String STDERR = "stderr.fifo";
     static final String EXIT = "exit";
     static final String PID = "shim.pid";
+    static final String EXIT_INVALID = "exit.runc-killed";
 
     private static final String SCRIPT = String.join("\n",
             "dir=$1; shift",
@@ -50,7 +51,7 @@ final class ContainerShim {
 
     /** Creates the FIFOs (fresh) and removes a stale exit record. */
     static void prepare(Path dir) throws IOException {
-        for (String f : List.of(STDOUT, STDERR, EXIT, EXIT + ".tmp", PID)) {
+        for (String f : List.of(STDOUT, STDERR, EXIT, EXIT + ".tmp", EXIT_INVALID, PID)) {
             Files.deleteIfExists(dir.resolve(f));
         }
         HostCommand.run(List.of("mkfifo", "-m", "600", dir.resolve(STDOUT).toString(), dir.resolve(STDERR).toString()),
@@ -107,6 +108,15 @@ final class ContainerShim {
             return Optional.empty();
         } catch (IOException | NumberFormatException e) {
             return Optional.empty();
+        }
+    }
+
+    /** Sets aside an exit record that is runc's own death, not the container's (it still runs). */
+    static void invalidateExit(Path dir) {
+        try {
+            Files.move(dir.resolve(EXIT), dir.resolve(EXIT_INVALID), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot set aside " + dir.resolve(EXIT), e);
         }
     }
 

@@ -78,6 +78,7 @@ public final class RuncContainerRuntime implements ContainerRuntime {
     private final Duration startTimeout;
     private final Map<String, Tracked> tracked = new ConcurrentHashMap<>();
     private final Map<String, ContainerInfo> infos = new ConcurrentHashMap<>();
+    private final java.util.Set<String> verifiedExits = ConcurrentHashMap.newKeySet();
     private final AtomicLong execs = new AtomicLong();
 
     public RuncContainerRuntime(Runc runc, OciSpecGenerator generator, CgroupStatsReader stats, Path root,
@@ -161,6 +162,19 @@ public final class RuncContainerRuntime implements ContainerRuntime {
         }
         Instant startedAt = info.get().createdAt();
         Optional<ContainerShim.Exit> exit = ContainerShim.exit(dir);
+        if (exit.isPresent() && !verifiedExits.contains(id)) {
+            Optional<Runc.State> rs = runc.state(id);
+            if (rs.isPresent() && !rs.get().status().equals("stopped")) {
+                // runc itself was killed (e.g. systemd SIGKILLed the agent's cgroup): what the shim recorded is
+                // runc's end, not the container's, which runs on without anyone to record its exit.
+                log.warn("container outlived its runc process, exit status will be unknown id={} recorded={}", id,
+                        exit.get().code());
+                ContainerShim.invalidateExit(dir);
+                exit = Optional.empty();
+            } else {
+                verifiedExits.add(id);
+            }
+        }
         if (exit.isPresent()) {
             Tracked t = tracked.get(id);
             if (t != null) {
@@ -225,6 +239,7 @@ public final class RuncContainerRuntime implements ContainerRuntime {
         }
         runc.delete(id);
         infos.remove(id);
+        verifiedExits.remove(id);
         Tracked t = tracked.remove(id);
         if (t != null) {
             synchronized (t) {
@@ -237,7 +252,7 @@ public final class RuncContainerRuntime implements ContainerRuntime {
         ContainerShim.kill(dir);
         try {
             deleteTree(dir.resolve("bundle"));
-            for (String f : List.of(META, ContainerShim.STDOUT, ContainerShim.STDERR, ContainerShim.EXIT,
+            for (String f : List.of(META, ContainerShim.STDOUT, ContainerShim.STDERR, ContainerShim.EXIT, ContainerShim.EXIT_INVALID,
                     ContainerShim.PID, "shim.log", "exec.log")) {
                 Files.deleteIfExists(dir.resolve(f));
             }

@@ -133,6 +133,34 @@ class SupervisorAdoptionIT {
         assertThat(fx.runc.state("ticker").orElseThrow().pid()).isNotEqualTo(pid);
     }
 
+    @Test
+    void aContainerWhoseShimWasKilledEndsWithAnUnknownExitCodeCountedAsFailure() throws Exception {
+        first = new RuncSupervisor(fx.runtime, Clock.systemUTC(), FAST);
+        first.supervise(SupervisingChild.tickerSpec("ticker", rootfs), RestartRule.of(RestartPolicy.ON_FAILURE), null);
+        first.close();
+        long shim = Long.parseLong(java.nio.file.Files.readString(tmp.resolve("containers/ticker/shim.pid")).strip());
+
+        // what systemd's KillMode=mixed/control-group does to the agent's cgroup: SIGKILL the shim and runc
+        ProcessHandle.of(shim).orElseThrow().descendants().filter(p -> p.info().command().orElse("").endsWith("runc"))
+                .forEach(ProcessHandle::destroyForcibly);
+        ProcessHandle.of(shim).orElseThrow().destroyForcibly();
+        await().atMost(Duration.ofSeconds(5)).until(() -> ProcessHandle.of(shim).map(p -> !p.isAlive()).orElse(true));
+        // the container survives (as its namespace's init it ignores the SIGPIPE; its output is lost) ...
+        assertThat(fx.runc.state("ticker").orElseThrow().status()).isEqualTo("running");
+        assertThat(fx.newRuntime().status("ticker").orElseThrow().state()).isEqualTo(ContainerStatus.State.RUNNING);
+        // ... and when it ends, nobody records how
+        fx.runc.kill("ticker", "KILL", true);
+        await().atMost(Duration.ofSeconds(10)).until(() -> fx.runc.state("ticker").orElseThrow().status().equals("stopped"));
+
+        second = new RuncSupervisor(fx.newRuntime(), Clock.systemUTC(), FAST);
+        ServiceState s = second.supervise(SupervisingChild.tickerSpec("ticker", rootfs), RestartRule.of(RestartPolicy.ON_FAILURE), null);
+
+        assertThat(s.lastExitCode()).isNull();
+        assertThat(s.lastError()).contains("exit status unknown");
+        assertThat(s.state()).as("unknown counts as failure: on-failure restarts it").isEqualTo(ServiceState.State.RESTARTING);
+        await().atMost(Duration.ofSeconds(5)).until(() -> second.state("ticker").orElseThrow().state() == ServiceState.State.RUNNING);
+    }
+
     /** The highest tick number in the captured stdout (rotated files included), -1 when none. */
     private int lastTick() throws Exception {
         List<Integer> ticks = ticks();
