@@ -4,6 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.fleetlet.protocol.codec.Decoded;
+import dev.fleetlet.protocol.codec.MessageType;
+import dev.fleetlet.protocol.codec.ProtocolCodec;
+import dev.fleetlet.protocol.message.DesiredState;
 import dev.fleetlet.server.api.ApiException;
 import dev.fleetlet.server.api.ErrorCode;
 import dev.fleetlet.server.api.Problem;
@@ -23,6 +27,7 @@ import java.util.Map;
 import java.util.Set;
 import org.flywaydb.core.Flyway;
 import org.h2.jdbcx.JdbcDataSource;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -54,14 +59,23 @@ class ReleaseServiceTest {
     private ReleaseService service;
     private JdbcReleaseRepository repository;
 
+    private static JdbcDataSource dataSource;
+
+    @BeforeAll
+    static void migrate() {
+        dataSource = new JdbcDataSource();
+        dataSource.setURL("jdbc:h2:mem:release-service-test;DB_CLOSE_DELAY=-1");
+        dataSource.setUser("sa");
+        Flyway.configure().dataSource(dataSource).locations("classpath:db/migration").load().migrate();
+        new Jdbc(dataSource).update("CREATE TABLE test_pins (device_id VARCHAR(64), release_id VARCHAR(128))");
+    }
+
     @BeforeEach
     void setUp() {
-        JdbcDataSource ds = new JdbcDataSource();
-        ds.setURL("jdbc:h2:mem:releases-" + System.nanoTime() + ";DB_CLOSE_DELAY=-1");
-        ds.setUser("sa");
-        Flyway.configure().dataSource(ds).locations("classpath:db/migration").load().migrate();
-        jdbc = new Jdbc(ds);
-        jdbc.update("CREATE TABLE test_pins (device_id VARCHAR(64), release_id VARCHAR(128))");
+        jdbc = new Jdbc(dataSource);
+        for (String table : List.of("test_pins", "release_images", "releases")) {
+            jdbc.update("DELETE FROM " + table);
+        }
         registry = new ScriptedImageResolver().digest("registry.lan:5000/web:v1", D1).digest("registry.lan:5000/cache:7", D2);
         repository = new JdbcReleaseRepository(jdbc);
         service = new ReleaseService(repository, new ProtocolAppSpecs(), registry,
@@ -229,5 +243,20 @@ class ReleaseServiceTest {
         assertThat(found.requires().minMemoryMb()).isEqualTo(512L);
         assertThat(new RepositoryReleaseCatalog(repository).find("nope")).isEmpty();
         assertThat(new RepositoryReleaseCatalog(repository).find(null)).isEmpty();
+    }
+
+    @Test
+    void theCatalogsReleaseIsADesiredStateDevicesAccept() {
+        // given
+        String id = create("app", "1", COMPOSE).release().id();
+        CatalogRelease found = new RepositoryReleaseCatalog(repository).find(id).orElseThrow();
+        ProtocolCodec codec = new ProtocolCodec();
+        DesiredState state = new DesiredState(1, "dev-1", 7, Instant.parse("2026-03-01T10:00:00Z"), found.release(), Map.of());
+        // when
+        Decoded<DesiredState> decoded = codec.decode(MessageType.DESIRED_STATE, "dev-1",
+                codec.encode(MessageType.DESIRED_STATE, state));
+        // then
+        assertThat(decoded).as(decoded.toString()).isInstanceOf(Decoded.Ok.class);
+        assertThat(((Decoded.Ok<DesiredState>) decoded).value().release().spec()).isEqualTo(found.release().spec());
     }
 }
