@@ -57,6 +57,13 @@ public final class BrokerConfigXml {
                 .append("            <server-receive-maximum>").append(s.serverReceiveMaximum())
                 .append("</server-receive-maximum>\n")
                 .append("        </receive-maximum>\n")
+                // No topic aliases (CONNACK Topic Alias Maximum 0): Paho's MQTT 5 client (the agent's) re-sends an
+                // unacknowledged alias-only QoS 1 PUBLISH on the next connection, where the alias is unknown; the
+                // broker answers DISCONNECT 0x94 and the device loops on reconnects for ever (seen after broker
+                // restarts in hil-tests' NoTelemetryLostIT; eclipse-paho/paho.mqtt.java#1104).
+                .append("        <topic-alias>\n")
+                .append("            <enabled>false</enabled>\n")
+                .append("        </topic-alias>\n")
                 .append("    </mqtt>\n")
                 .append("    <security>\n")
                 .append("        <allow-empty-client-id>\n")
