@@ -27,6 +27,7 @@ final class LogPump {
     private final Thread thread;
     private volatile boolean detaching;
     private volatile boolean opened;
+    private final java.util.concurrent.CountDownLatch openLatch = new java.util.concurrent.CountDownLatch(1);
 
     private LogPump(String name, Path fifo, RotatingLogFile sink) {
         this.name = name;
@@ -45,6 +46,7 @@ final class LogPump {
     private void pump() {
         try (sink; FileChannel in = FileChannel.open(fifo, StandardOpenOption.READ)) {
             opened = true;
+            openLatch.countDown();
             if (detaching) {
                 return;
             }
@@ -65,12 +67,24 @@ final class LogPump {
      * nobody holds any more (its shim died) is released and ends at once.
      */
     boolean awaitEof(Duration timeout) {
-        join(timeout);
-        if (thread.isAlive() && !opened) {
+        if (!opened) {
             releaseOpen();
-            join(Duration.ofMillis(500));
         }
+        join(timeout);
         return !thread.isAlive();
+    }
+
+    /**
+     * Waits up to {@code timeout} until the pump holds the FIFO open. Whoever ends the last other holder (the
+     * shim) must wait for this first: a FIFO nobody holds discards what it buffered.
+     */
+    boolean awaitOpen(Duration timeout) {
+        try {
+            return openLatch.await(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
     }
 
     /** Stops copying now, leaving unread output in the pipe. */

@@ -389,10 +389,17 @@ public final class RuncContainerRuntime implements ContainerRuntime {
             if (t.finished) {
                 return;
             }
-            if (t.out == null && ContainerShim.alive(t.dir).isPresent()) {
-                attachPumps(t);
+            if (ContainerShim.alive(t.dir).isPresent()) {
+                if (t.out == null) {
+                    attachPumps(t);
+                }
+                for (LogPump p : new LogPump[] {t.out, t.err}) {
+                    if (!p.awaitOpen(Duration.ofSeconds(2))) {
+                        log.warn("log pump did not open its FIFO, unread output may be lost id={}", t.id);
+                    }
+                }
+                ContainerShim.kill(t.dir);
             }
-            ContainerShim.kill(t.dir);
             awaitPumps(t);
             t.finished = true;
         }
