@@ -425,6 +425,13 @@ public final class ContainerReleaseRuntime implements ReleaseRuntime {
             ServiceState s;
             try {
                 s = supervisor.supervise(p.container(), p.restart(), p.health());
+                if (!waitForDependencies && s.state() != ServiceState.State.RUNNING) {
+                    // recovery: a container of the release that was stopped (e.g. by the interrupted update) or
+                    // exited while no agent ran starts again now, not after a restart back-off
+                    log.info("recovery restarts container id={} state={}", p.id(), s.state());
+                    supervisor.release(p.id(), settings.stopGrace());
+                    s = supervisor.supervise(p.container(), p.restart(), p.health());
+                }
             } catch (RuntimeException e) {
                 throw new StartFailure("service " + p.service() + " cannot start: " + reason(e));
             }

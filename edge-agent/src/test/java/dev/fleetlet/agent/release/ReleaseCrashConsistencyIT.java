@@ -1,0 +1,207 @@
+package dev.fleetlet.agent.release;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.fleetlet.agent.release.internal.ReleaseJournal;
+import dev.fleetlet.agent.runtime.Runc;
+import dev.fleetlet.oci.RegistryCredentialsProvider;
+import dev.fleetlet.oci.testing.RequiredTool;
+import dev.fleetlet.oci.testing.TestImageBuilder;
+import dev.fleetlet.oci.testing.TestRegistry;
+import dev.fleetlet.protocol.message.Release;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * SIGKILL the agent (a child JVM running the release runtime against real runc and the test registry) at random
+ * points of release updates, restart it, and check after every recovery: exactly one complete release's
+ * containers run (all of its services, nothing else), the journal is IDLE and names that release, and no rootfs
+ * directory or overlay mount of another container is left.
+ */
+class ReleaseCrashConsistencyIT {
+
+    private static final int MIN_KILLS = 50;
+    private static final long BUDGET_MS = 210_000;
+
+    @RegisterExtension
+    static TestRegistry registry = TestRegistry.anonymous();
+
+    @TempDir
+    static Path images;
+
+    @TempDir
+    Path tmp;
+
+    private Process child;
+
+    @BeforeAll
+    static void pushImages() throws Exception {
+        TestImageBuilder b = new TestImageBuilder(images);
+        b.busybox("base", "amd64", Map.of("etc/release", "1"));
+        b.derive("base", "two", Map.of("etc/release", "2"), List.of());
+        b.push("base", registry, "rel/app", "1", false);
+        b.push("two", registry, "rel/app", "2", false);
+    }
+
+    @AfterEach
+    void tearDown() {
+        if (child != null) {
+            child.destroyForcibly();
+        }
+        new ReleaseFixture(tmp.resolve("agent-root"), RegistryCredentialsProvider.anonymous(), Set.of(registry.host()),
+                ReleaseUpdateChild.SETTINGS).cleanUp();
+    }
+
+    @Test
+    void everySigkillDuringAnUpdateRecoversToExactlyOneCompleteRelease() throws Exception {
+        Path root = tmp.resolve("agent-root");
+        Runc runc = new Runc(RequiredTool.path("runc", "runc"), root.resolve("agent").resolve("runc-state"),
+                Duration.ofSeconds(30), new ObjectMapper());
+        ReleaseJournal journal = new ReleaseJournal(root.resolve("release"), new ObjectMapper());
+        Map<String, Integer> killsByPhase = new TreeMap<>();
+        Map<String, Integer> outcomes = new TreeMap<>();
+        long estimateMs = 2500;
+        int kills = 0;
+        int iterations = 0;
+        long start = System.currentTimeMillis();
+        ThreadLocalRandom random = ThreadLocalRandom.current();
+
+        while ((kills < MIN_KILLS || killsByPhase.size() < 5) && System.currentTimeMillis() - start < BUDGET_MS) {
+            iterations++;
+            BlockingQueue<String> lines = startChild(root);
+            String recovered = awaitLine(lines, "recovered", 90);
+            ReleaseJournal.State state = journal.load();
+            try {
+                assertConsistent(runc, root, state, recovered, iterations);
+            } catch (AssertionError e) {
+                List<String> log = Files.readAllLines(root.resolveSibling("child-stderr.log"));
+                System.out.println(String.join("\n", log.subList(Math.max(0, log.size() - 80), log.size())));
+                throw e;
+            }
+
+            int current = state.current() == null ? 0 : Integer.parseInt(state.current().id().substring(5));
+            int target = current == 1 ? (random.nextInt(4) == 0 ? 3 : 2) : 1;
+            long delay = random.nextLong(0, (long) (estimateMs * 1.1) + 1);
+            long sent = System.currentTimeMillis();
+            send("go " + target);
+            String done = pollUntil(lines, "done", sent + delay);
+            if (done != null) {
+                estimateMs = Math.max(estimateMs / 2, Math.max(estimateMs * 9 / 10, System.currentTimeMillis() - sent));
+                outcomes.merge("completed " + done.substring(5).split(" ")[0], 1, Integer::sum);
+            }
+            child.destroyForcibly(); // SIGKILL: no shutdown hooks, no close()
+            child.waitFor(30, TimeUnit.SECONDS);
+            if (done == null) {
+                kills++;
+                String phase = journal.load().phase().name();
+                killsByPhase.merge(phase, 1, Integer::sum);
+            }
+        }
+        BlockingQueue<String> lines = startChild(root);
+        String recovered = awaitLine(lines, "recovered", 90);
+        assertConsistent(runc, root, journal.load(), recovered, iterations + 1);
+        send("exit");
+        child.waitFor(30, TimeUnit.SECONDS);
+
+        System.out.println("BENCH release-sigkill iterations=" + iterations + " kills=" + kills + " phases="
+                + killsByPhase.size() + " byPhase=" + killsByPhase + " completedWithoutKill=" + outcomes
+                + " seconds=" + (System.currentTimeMillis() - start) / 1000);
+        assertThat(kills).isGreaterThanOrEqualTo(MIN_KILLS);
+        assertThat(killsByPhase.keySet()).hasSizeGreaterThanOrEqualTo(5);
+    }
+
+    private void assertConsistent(Runc runc, Path root, ReleaseJournal.State state, String recovered, int iteration)
+            throws Exception {
+        String at = "after recovery #" + iteration + " (" + recovered + ")";
+        assertThat(state.phase()).as(at + ": journal settled").isEqualTo(ReleaseJournal.Phase.IDLE);
+        assertThat(state.next()).as(at).isNull();
+        Release current = state.current();
+        assertThat(recovered).as(at).isEqualTo("recovered " + (current == null ? "none" : current.id()));
+        Set<String> expected = current == null ? Set.of() : Set.copyOf(ContainerReleaseRuntime.ids(current));
+        List<String> present = runc.list();
+        assertThat(present).as(at + ": exactly the current release's containers").containsExactlyInAnyOrderElementsOf(expected);
+        for (String id : present) {
+            assertThat(runc.state(id).orElseThrow().status()).as(at + ": " + id).isEqualTo("running");
+        }
+        Path containers = root.resolve("containers");
+        Set<String> dirs = Files.isDirectory(containers)
+                ? Files.list(containers).map(p -> p.getFileName().toString()).collect(Collectors.toSet()) : Set.of();
+        assertThat(dirs).as(at + ": rootfs directories").isEqualTo(expected);
+        try (Stream<String> mounts = Files.lines(Path.of("/proc/self/mountinfo"))) {
+            Set<String> mounted = mounts.map(l -> l.split(" ")[4]).filter(p -> p.startsWith(containers + "/"))
+                    .map(p -> containers.relativize(Path.of(p)).getName(0).toString()).collect(Collectors.toSet());
+            assertThat(expected).as(at + ": overlay mounts only for the current release").containsAll(mounted);
+        }
+    }
+
+    private BlockingQueue<String> startChild(Path root) throws Exception {
+        String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        child = new ProcessBuilder(javaBin, "-Xmx96m", "-XX:TieredStopAtLevel=1", "-Xshare:auto", "-cp",
+                System.getProperty("java.class.path"), ReleaseUpdateChild.class.getName(), root.toString(),
+                registry.host()).redirectError(ProcessBuilder.Redirect.appendTo(root.resolveSibling("child-stderr.log").toFile()))
+                .start();
+        BlockingQueue<String> lines = new LinkedBlockingQueue<>();
+        Process p = child;
+        Thread reader = new Thread(() -> {
+            try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+                for (String l = r.readLine(); l != null; l = r.readLine()) {
+                    lines.add(l);
+                }
+            } catch (java.io.IOException e) {
+                // the child was killed
+            }
+        });
+        reader.setDaemon(true);
+        reader.start();
+        return lines;
+    }
+
+    private void send(String line) {
+        PrintStream in = new PrintStream(child.getOutputStream(), true, StandardCharsets.UTF_8);
+        in.println(line);
+    }
+
+    private static String awaitLine(BlockingQueue<String> lines, String prefix, int seconds) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + seconds * 1000L;
+        String l = pollUntil(lines, prefix, deadline);
+        if (l == null) {
+            throw new AssertionError("child printed no '" + prefix + "' line within " + seconds + " s; saw " + lines);
+        }
+        return l;
+    }
+
+    /** The first line starting with {@code prefix} before {@code deadlineMillis}, or null. */
+    private static String pollUntil(BlockingQueue<String> lines, String prefix, long deadlineMillis) throws InterruptedException {
+        while (true) {
+            long left = deadlineMillis - System.currentTimeMillis();
+            if (left <= 0) {
+                return null;
+            }
+            String l = lines.poll(left, TimeUnit.MILLISECONDS);
+            if (l != null && l.startsWith(prefix)) {
+                return l;
+            }
+        }
+    }
+}
