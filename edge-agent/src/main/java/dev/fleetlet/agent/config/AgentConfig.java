@@ -22,10 +22,11 @@ import java.util.Optional;
  * @param hardwareYaml     the {@code hardware} subtree as YAML text, handed unparsed to device-drivers
  *                         ({@code board}, {@code sensors}, {@code actuators}); empty when there is none
  * @param commands         settings of the remote commands (reboot, restart-agent, identify)
+ * @param releases         settings of the container release runtime
  */
 public record AgentConfig(Path dataDir, Path provisioningFile, Path fsRoot, Server server, Mqtt mqtt,
                           Telemetry telemetry, QueueSettings queue, Optional<String> hardwareYaml,
-                          Commands commands) {
+                          Commands commands, Releases releases) {
 
     public AgentConfig {
         Objects.requireNonNull(dataDir, "dataDir");
@@ -37,6 +38,42 @@ public record AgentConfig(Path dataDir, Path provisioningFile, Path fsRoot, Serv
         Objects.requireNonNull(queue, "queue");
         Objects.requireNonNull(hardwareYaml, "hardwareYaml");
         Objects.requireNonNull(commands, "commands");
+        Objects.requireNonNull(releases, "releases");
+    }
+
+    /**
+     * Settings of the container release runtime (section {@code releases}).
+     *
+     * @param enabled             run releases as containers when runc and cgroups are present (default true)
+     * @param soak                how long the previous release's images are kept after an update (default 10 min)
+     * @param settle              how long a service without a health check must keep running to count as started (default 5 s)
+     * @param healthMargin        added to a health check's own budget before a service counts as failed (default 10 s)
+     * @param crashRestarts       restarts of one service while a release starts that count as a crash loop (default 3)
+     * @param stopGrace           SIGTERM-to-SIGKILL grace when the app spec gives none (default 10 s)
+     * @param plainHttpRegistries registry hosts ({@code host:port}) reached over plain HTTP (default none)
+     * @param registryLogins      basic-auth / token credentials by registry host (default none)
+     */
+    public record Releases(boolean enabled, Duration soak, Duration settle, Duration healthMargin, int crashRestarts,
+                           Duration stopGrace, java.util.List<String> plainHttpRegistries,
+                           java.util.Map<String, RegistryLogin> registryLogins) {
+        public Releases {
+            plainHttpRegistries = java.util.List.copyOf(plainHttpRegistries);
+            registryLogins = java.util.Map.copyOf(registryLogins);
+        }
+
+        /** The defaults used when the configuration has no {@code releases} section. */
+        public static Releases defaults() {
+            return new Releases(true, Duration.ofMinutes(10), Duration.ofSeconds(5), Duration.ofSeconds(10), 3,
+                    Duration.ofSeconds(10), java.util.List.of(), java.util.Map.of());
+        }
+    }
+
+    /** A registry login; {@link #toString()} never shows the password. */
+    public record RegistryLogin(String username, String password) {
+        @Override
+        public String toString() {
+            return "RegistryLogin[username=" + username + ", password=***]";
+        }
     }
 
     /**

@@ -36,6 +36,9 @@ import org.slf4j.LoggerFactory;
  *             cursorSyncEveryAcks: 32, cursorSyncInterval: 60s }
  * hardware: { board: ..., sensors: [...], actuators: [...] }     # passed to device-drivers as is
  * commands: { rebootCommand: "systemctl reboot", restartExitCode: 75, identifyLed: status-led }
+ * releases: { enabled: true, soak: 10m, settle: 5s, healthMargin: 10s, crashRestarts: 3, stopGrace: 10s,
+ *             plainHttpRegistries: ["registry.lan:5000"],
+ *             registries: { "ghcr.io": { username: bot, password: "..." } } }
  * </pre>
  *
  * Every key is optional. Unknown keys, wrong types and out-of-range values are errors naming the key.
@@ -72,7 +75,7 @@ public final class AgentConfigLoader {
             r.problem("(file)", "expected a mapping with keys agent, server, mqtt, telemetry, queue, hardware, commands");
             throw new AgentConfigException("agent configuration", r.problems());
         }
-        r.allowOnly(Set.of("agent", "server", "mqtt", "telemetry", "queue", "hardware", "commands"));
+        r.allowOnly(Set.of("agent", "server", "mqtt", "telemetry", "queue", "hardware", "commands", "releases"));
 
         NodeReader agent = r.child("agent");
         agent.allowOnly(Set.of("dataDir", "provisioningFile", "fsRoot"));
@@ -141,10 +144,12 @@ public final class AgentConfigLoader {
         AgentConfig.Commands commands = new AgentConfig.Commands(List.of(reboot.split("\\s+")),
                 c.integer("restartExitCode", defaults.restartExitCode(), 1, 255),
                 Optional.ofNullable(c.string("identifyLed", null)));
+        AgentConfig.Releases releases = releases(r);
         if (!r.problems().isEmpty()) {
             throw new AgentConfigException("agent configuration", r.problems());
         }
-        return new AgentConfig(dataDir, provisioning, fsRoot, server, mqtt, telemetry, queue, hardware, commands);
+        return new AgentConfig(dataDir, provisioning, fsRoot, server, mqtt, telemetry, queue, hardware, commands,
+                releases);
     }
 
     /**
@@ -216,6 +221,62 @@ public final class AgentConfigLoader {
         } catch (IOException e) {
             throw new AgentConfigException("agent configuration", List.of("(file): cannot read " + file + ": " + e));
         }
+    }
+
+    private static AgentConfig.Releases releases(NodeReader r) {
+        NodeReader rel = r.child("releases");
+        rel.allowOnly(Set.of("enabled", "soak", "settle", "healthMargin", "crashRestarts", "stopGrace",
+                "plainHttpRegistries", "registries"));
+        AgentConfig.Releases d = AgentConfig.Releases.defaults();
+        boolean enabled = true;
+        JsonNode en = rel.raw("enabled");
+        if (en != null) {
+            if (en.isBoolean()) {
+                enabled = en.booleanValue();
+            } else {
+                rel.problem("enabled", "expected true or false, got " + en);
+            }
+        }
+        List<String> plain = new java.util.ArrayList<>();
+        JsonNode hosts = rel.raw("plainHttpRegistries");
+        if (hosts != null) {
+            if (!hosts.isArray()) {
+                rel.problem("plainHttpRegistries", "expected a list of registry hosts (host:port)");
+            } else {
+                for (JsonNode h : hosts) {
+                    if (!h.isTextual() || !h.asText().matches("[A-Za-z0-9.-]+(:\\d{1,5})?")) {
+                        rel.problem("plainHttpRegistries", "expected host or host:port, got " + h);
+                    } else {
+                        plain.add(h.asText());
+                    }
+                }
+            }
+        }
+        java.util.Map<String, AgentConfig.RegistryLogin> logins = new java.util.LinkedHashMap<>();
+        JsonNode regs = rel.raw("registries");
+        if (regs != null) {
+            if (!regs.isObject()) {
+                rel.problem("registries", "expected a mapping of registry host to {username, password}");
+            } else {
+                regs.fields().forEachRemaining(e -> {
+                    JsonNode u = e.getValue().path("username");
+                    JsonNode p = e.getValue().path("password");
+                    if (!e.getValue().isObject() || !u.isTextual() || u.asText().isEmpty() || !p.isTextual()
+                            || e.getValue().size() != 2) {
+                        rel.problem("registries." + e.getKey(), "expected exactly username and password (strings)");
+                    } else {
+                        logins.put(e.getKey(), new AgentConfig.RegistryLogin(u.asText(), p.asText()));
+                    }
+                });
+            }
+        }
+        return new AgentConfig.Releases(enabled,
+                rel.duration("soak", d.soak(), Duration.ZERO, Duration.ofDays(30)),
+                rel.duration("settle", d.settle(), Duration.ZERO, Duration.ofMinutes(10)),
+                rel.duration("healthMargin", d.healthMargin(), Duration.ZERO, Duration.ofHours(1)),
+                rel.integer("crashRestarts", d.crashRestarts(), 1, 100),
+                rel.duration("stopGrace", d.stopGrace(), Duration.ZERO, Duration.ofMinutes(10)),
+                plain, logins);
     }
 
     private static Optional<URI> uri(NodeReader r, String key, Set<String> schemes) {

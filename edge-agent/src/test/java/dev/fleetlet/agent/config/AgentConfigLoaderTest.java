@@ -62,7 +62,7 @@ class AgentConfigLoaderTest {
                 colour: blue
                 """))
                 .isInstanceOfSatisfying(AgentConfigException.class, e -> assertThat(e.problems()).containsExactlyInAnyOrder(
-                        "colour: unknown key, expected one of [agent, commands, hardware, mqtt, queue, server, telemetry]",
+                        "colour: unknown key, expected one of [agent, commands, hardware, mqtt, queue, releases, server, telemetry]",
                         "agent.dataDir: expected an absolute path, got 'relative/dir'",
                         "telemetry.batchSize: expected an integer from 1 to 500, got number 0",
                         "telemetry.batchInterval: expected a duration from PT0.01S to PT1H written like 500ms, 10s, 5m, 1h or 1d, got 'soon'",
@@ -101,5 +101,37 @@ class AgentConfigLoaderTest {
         assertThatThrownBy(() -> loader.loadOrLastGood(file))
                 .isInstanceOf(AgentConfigException.class)
                 .hasMessageContaining("queue.segmentBytes");
+    }
+
+    @Test
+    void readsTheReleasesSectionWithDefaultsAndNamesBadKeys() {
+        AgentConfig defaults = loader.parse("");
+        AgentConfig config = loader.parse("""
+                releases:
+                  soak: 2m
+                  settle: 1s
+                  crashRestarts: 5
+                  plainHttpRegistries: ["registry.lan:5000"]
+                  registries: { "ghcr.io": { username: bot, password: "s3cret" } }
+                """);
+
+        assertThat(defaults.releases()).isEqualTo(AgentConfig.Releases.defaults());
+        assertThat(config.releases().soak()).isEqualTo(Duration.ofMinutes(2));
+        assertThat(config.releases().settle()).isEqualTo(Duration.ofSeconds(1));
+        assertThat(config.releases().crashRestarts()).isEqualTo(5);
+        assertThat(config.releases().plainHttpRegistries()).containsExactly("registry.lan:5000");
+        assertThat(config.releases().registryLogins().get("ghcr.io").username()).isEqualTo("bot");
+        assertThat(config.releases().registryLogins().toString()).doesNotContain("s3cret");
+        assertThatThrownBy(() -> loader.parse("""
+                releases: { soak: forever, crashRestarts: 0, enabled: maybe, registries: { "ghcr.io": { username: bot } },
+                            plainHttpRegistries: ["http://x"], colour: blue }
+                """))
+                .isInstanceOfSatisfying(AgentConfigException.class, e -> assertThat(e.problems()).hasSize(6)
+                        .anyMatch(p -> p.startsWith("releases.soak:"))
+                        .anyMatch(p -> p.startsWith("releases.crashRestarts:"))
+                        .anyMatch(p -> p.startsWith("releases.enabled:"))
+                        .anyMatch(p -> p.startsWith("releases.registries.ghcr.io:"))
+                        .anyMatch(p -> p.startsWith("releases.plainHttpRegistries:"))
+                        .anyMatch(p -> p.startsWith("releases.colour:")));
     }
 }
