@@ -31,6 +31,7 @@ import dev.fleetlet.agent.queue.StoreAndForwardQueue;
 import dev.fleetlet.agent.state.AppliedStateStore;
 import dev.fleetlet.agent.state.ConfigOverlay;
 import dev.fleetlet.agent.state.DesiredStateStore;
+import dev.fleetlet.agent.release.ContainerReleases;
 import dev.fleetlet.agent.state.Executor;
 import dev.fleetlet.agent.state.ReleaseRuntime;
 import dev.fleetlet.agent.state.StateReconciler;
@@ -164,7 +165,7 @@ public final class AgentMain {
         Path stateDir = config.dataDir().resolve("state");
         EventPublisher events = new EventPublisher(deviceId, session, codec,
                 new EventSequence(stateDir.resolve("event-seq")), clock);
-        ReleaseRuntime releases = ReleaseRuntime.unavailable();
+        ReleaseRuntime releases = ContainerReleases.open(config.dataDir(), config.fsRoot(), config.releases(), clock);
         StateReporter reporter = new StateReporter(deviceId, session, codec, clock);
         ConfigOverlay overlay = new ConfigOverlay(stateDir, codec.mapper());
         AppliedStateStore applied = new AppliedStateStore(stateDir, codec.mapper());
