@@ -33,6 +33,9 @@ export async function api(method, path, body) {
   return data;
 }
 
+/** The items of a page answer (empty lists may be left out of JSON answers). */
+export const items = r => (r && r.items) || [];
+
 /** Escapes text for HTML. */
 export function esc(v) {
   return String(v ?? '').replace(/[&<>"']/g, c => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }[c]));
@@ -48,6 +51,7 @@ export function when(iso) {
 }
 
 export function statusBadge(status) {
+  status = String(status || '').toLowerCase();
   return `<span class="badge status-${esc(status)}" data-status="${esc(status)}">${esc(status)}</span>`;
 }
 
@@ -81,7 +85,7 @@ export function onEvent(fn) {
     source.onerror = () => { live.classList.remove('on'); live.dataset.connected = 'false'; };
     source.onmessage = e => dispatch('message', e);
     for (const type of ['device.online', 'device.offline', 'device.enrolled', 'device.decommissioned',
-      'device.labels-changed', 'device.renamed', 'device.reenrolled']) {
+      'device.labels-changed', 'device.renamed', 'device.reenrolled', 'rollout.phase', 'rollout.gate', 'rollout.progress']) {
       source.addEventListener(type, e => dispatch(type, e));
     }
     window.addEventListener('beforeunload', () => source.close());

@@ -1,5 +1,5 @@
 import uPlot from 'uplot';
-import { api, esc, when, statusBadge, labelBadges, onEvent, canWrite, toast } from '../app.js';
+import { api, items, esc, when, statusBadge, labelBadges, onEvent, canWrite, toast } from '../app.js';
 
 const RANGES = { '1h': [3600, 'raw'], '6h': [6 * 3600, '1m'], '24h': [86400, '1m'], '7d': [7 * 86400, '1h'] };
 let charts = [];
@@ -8,19 +8,19 @@ export async function render(main, ctx) {
   const id = ctx.param;
   const enc = encodeURIComponent(id);
   let d = await api('GET', `/api/v1/devices/${enc}`);
-  const write = canWrite() && d.status !== 'decommissioned';
+  const write = canWrite() && String(d.status).toLowerCase() !== 'decommissioned';
   main.innerHTML = `<h1 id="device-name">${esc(d.name)} <span id="presence">${statusBadge(d.status)}</span></h1>
   <div class="grid">
     <div class="card"><h2>Identity</h2><dl class="kv" id="identity"></dl></div>
     <div class="card"><h2>Labels</h2><div id="labels">${labelBadges(d.labels) || '<span class="muted">none</span>'}</div>
       ${write ? `<form id="label-form" style="margin-top:.6rem"><textarea id="label-text" rows="4" style="width:100%"
-        aria-label="labels, one key=value per line">${esc(Object.entries(d.labels).map(([k, v]) => k + '=' + v).join('\n'))}</textarea>
+        aria-label="labels, one key=value per line">${esc(Object.entries(d.labels || {}).map(([k, v]) => k + '=' + v).join('\n'))}</textarea>
         <button class="primary" id="save-labels">Save labels</button> <span class="error" id="label-error"></span></form>` : ''}
     </div>
     <div class="card"><h2>Release</h2><div id="release"><span class="muted">…</span></div></div>
   </div>
   <div class="card" style="margin-top:1rem"><div class="toolbar"><h2 style="margin:0">Telemetry</h2>
-    <select id="range">${Object.keys(RANGES).map(r => `<option ${r === '24h' ? 'selected' : ''}>${r}</option>`).join('')}</select>
+    <select id="range">${Object.keys(RANGES).map(r => `<option ${r === '1h' ? 'selected' : ''}>${r}</option>`).join('')}</select>
     <span class="muted" id="bucket"></span></div><div id="charts"></div></div>
   <div class="grid" style="margin-top:1rem">
     <div class="card"><h2>Containers</h2><div id="containers"><span class="muted">…</span></div></div>
@@ -39,7 +39,7 @@ export async function render(main, ctx) {
         wanted[line.slice(0, i).trim()] = line.slice(i + 1).trim();
       }
       const patch = { ...wanted };
-      for (const k of Object.keys(d.labels)) if (!(k in wanted)) patch[k] = null;
+      for (const k of Object.keys(d.labels || {})) if (!(k in wanted)) patch[k] = null;
       try {
         d = await api('PATCH', `/api/v1/devices/${enc}`, { labels: patch });
         err.textContent = '';
@@ -52,7 +52,7 @@ export async function render(main, ctx) {
   commands(d, write, enc);
   const range = document.getElementById('range');
   range.onchange = () => telemetry(enc, range.value);
-  await Promise.all([telemetry(enc, '24h'), reported(enc, write), events(enc), pin(enc, write)]);
+  await Promise.all([telemetry(enc, '1h'), reported(enc, write), events(enc), pin(enc, write)]);
   onEvent((type, e) => {
     if (e.deviceId !== id) return;
     if (type === 'device.online' || type === 'device.offline') {
@@ -71,7 +71,7 @@ function identity(d) {
     ['Memory', hw.memoryMb ? hw.memoryMb + ' MB' : null], ['OS', hw.os], ['Kernel', hw.kernel], ['Agent', hw.agentVersion]];
   document.getElementById('identity').innerHTML = rows.filter(r => r[1] != null)
     .map(([k, v]) => `<dt>${k}</dt><dd>${esc(v)}</dd>`).join('')
-    + `<dt>Last seen</dt><dd id="last-seen">${when(d.lastSeen)}${d.offlineReason && d.status !== 'online' ? ' (' + esc(d.offlineReason) + ')' : ''}</dd>`
+    + `<dt>Last seen</dt><dd id="last-seen">${when(d.lastSeen)}${d.offlineReason && String(d.status).toLowerCase() !== 'online' ? ' (' + esc(d.offlineReason) + ')' : ''}</dd>`
     + `<dt>Enrolled</dt><dd>${when(d.enrolledAt)}</dd>`;
 }
 
@@ -90,7 +90,7 @@ async function telemetry(enc, rangeName) {
       to: to.toISOString(), limit: '5000' });
     const r = await api('GET', `/api/v1/devices/${enc}/telemetry?${q}`);
     const xs = [], ys = [];
-    for (const p of r.points) {
+    for (const p of (r.points || [])) {
       const v = bucket === 'raw' ? (p.quality === 'ok' ? p.value : null) : p.avg;
       xs.push(Date.parse(p.ts) / 1000); ys.push(v);
     }
@@ -100,7 +100,8 @@ async function telemetry(enc, rangeName) {
     div.innerHTML = `<div class="muted">${esc(s.sensor)} · ${esc(s.quantity)} (${esc(s.unit)})${r.truncated ? ' — truncated' : ''}</div>`;
     box.appendChild(div);
     const width = Math.max(280, box.clientWidth - 10);
-    charts.push(new uPlot({ width, height: 220, series: [{}, { label: s.quantity, stroke: '#2563eb', width: 1.5, spanGaps: false }],
+    const range = [from.getTime() / 1000, to.getTime() / 1000];
+    charts.push(new uPlot({ width, height: 220, scales: { x: { time: true, range: () => range } }, series: [{}, { label: s.quantity, stroke: '#2563eb', width: 1.5, spanGaps: false }],
       axes: [{}, { label: s.unit }], legend: { show: true } }, [xs, ys], div));
   }
 }
@@ -171,7 +172,7 @@ async function send(enc, body, question) {
 
 async function events(enc) {
   const r = await api('GET', `/api/v1/devices/${enc}/events?size=20`);
-  document.getElementById('events').innerHTML = r.items.length === 0 ? '<p class="muted">None.</p>'
-    : '<table><tbody>' + r.items.map(e => `<tr><td>${when(e.at)}</td><td>${esc(e.type)}</td>
+  document.getElementById('events').innerHTML = items(r).length === 0 ? '<p class="muted">None.</p>'
+    : '<table><tbody>' + items(r).map(e => `<tr><td>${when(e.at)}</td><td>${esc(e.type)}</td>
       <td class="muted">${esc(Object.entries(e.data || {}).map(([k, v]) => k + '=' + v).join(' '))}</td></tr>`).join('') + '</tbody></table>';
 }

@@ -1,4 +1,4 @@
-import { api, esc, when, statusBadge, labelBadges, onEvent } from '../app.js';
+import { api, items, esc, when, statusBadge, labelBadges, onEvent } from '../app.js';
 
 const SIZE = 50;
 
@@ -44,9 +44,9 @@ export async function render(main) {
     document.getElementById('pageinfo').textContent = `page ${page + 1} of ${pages}`;
     document.getElementById('prev').disabled = page === 0;
     document.getElementById('next').disabled = page + 1 >= pages;
-    document.querySelector('#devices tbody').innerHTML = r.items.length === 0
+    document.querySelector('#devices tbody').innerHTML = items(r).length === 0
       ? '<tr><td colspan="5" class="muted">No device matches.</td></tr>'
-      : r.items.map(d => `<tr data-device="${esc(d.id)}"><td><a href="/ui/devices/${encodeURIComponent(d.id)}">${esc(d.name)}</a>
+      : items(r).map(d => `<tr data-device="${esc(d.id)}"><td><a href="/ui/devices/${encodeURIComponent(d.id)}">${esc(d.name)}</a>
         <div class="muted">${esc(d.id)}</div></td><td class="status">${statusBadge(d.status)}</td><td>${labelBadges(d.labels)}</td>
         <td class="hide-narrow">${esc(d.releaseId || '—')}</td><td class="hide-narrow">${when(d.lastSeen)}</td></tr>`).join('');
   }

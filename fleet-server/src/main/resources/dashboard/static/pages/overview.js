@@ -20,7 +20,7 @@ export async function render(main) {
   // counts change with presence: re-read the (cheap, server-side) aggregate at most every 2 s
   let pending = null;
   onEvent(type => {
-    if (!type.startsWith('device.') || pending) return;
+    if (pending) return;
     pending = setTimeout(async () => { pending = null; await load(); }, 2000);
   });
 }
@@ -31,11 +31,12 @@ async function load() {
   document.getElementById('too-long').textContent = o.offlineTooLong;
   document.getElementById('too-long-after').textContent = 'offline for more than ' + o.offlineAlertAfter.replace('PT', '').toLowerCase();
   document.getElementById('rollouts').innerHTML = !o.rolloutsAvailable ? '<p class="muted">Rollouts are not available yet on this server.</p>'
-    : o.activeRollouts.length === 0 ? '<p class="muted">No rollout running.</p>'
-    : o.activeRollouts.map(r => {
+    : (o.activeRollouts || []).length === 0 ? '<p class="muted">No rollout running.</p>'
+    : (o.activeRollouts || []).map(r => {
       const b = r.byStatus || {};
-      const healthy = b.HEALTHY || 0, failed = (b.FAILED || 0) + (b.SILENT || 0), total = r.devices || 1;
-      const active = Object.entries(b).filter(([k]) => !['HEALTHY', 'FAILED', 'SILENT', 'PENDING'].includes(k))
+      const healthy = (b.HEALTHY || 0) + (b.SUCCEEDED || 0), total = r.devices || 1;
+      const failed = (b.FAILED || 0) + (b.SILENT || 0) + (b.ROLLBACK_FAILED || 0);
+      const active = Object.entries(b).filter(([k]) => !['HEALTHY', 'SUCCEEDED', 'FAILED', 'SILENT', 'ROLLBACK_FAILED', 'PENDING'].includes(k))
         .reduce((s, [, v]) => s + v, 0);
       return `<div style="margin-bottom:.6rem"><a href="/ui/rollouts/${encodeURIComponent(r.id)}">${esc(r.id)}</a>
         <span class="badge">${esc(r.phase)}</span> <span class="muted">${esc(r.releaseId || '')}</span>
@@ -45,16 +46,16 @@ async function load() {
           <span class="b-failed" style="width:${100 * failed / total}%"></span></div>
         <span class="muted">${healthy}/${r.devices} healthy${failed ? `, ${failed} failed` : ''}</span></div>`;
     }).join('');
-  const total = o.releases.reduce((s, r) => s + r.devices, 0) || 1;
-  document.getElementById('releases').innerHTML = o.releases.length === 0 ? '<p class="muted">No reported releases yet.</p>'
-    : '<table><tbody>' + o.releases.map(r => `<tr><td>${r.releaseId ? esc(r.releaseId) : '<span class="muted">none reported</span>'}</td>
+  const total = (o.releases || []).reduce((s, r) => s + r.devices, 0) || 1;
+  document.getElementById('releases').innerHTML = (o.releases || []).length === 0 ? '<p class="muted">No reported releases yet.</p>'
+    : '<table><tbody>' + (o.releases || []).map(r => `<tr><td>${r.releaseId ? esc(r.releaseId) : '<span class="muted">none reported</span>'}</td>
       <td style="width:45%"><div class="bar"><span class="b-active" style="width:${100 * r.devices / total}%"></span></div></td>
       <td>${r.devices}</td></tr>`).join('') + '</tbody></table>';
-  document.getElementById('longest').innerHTML = o.longestOffline.length === 0 ? '<p class="muted">None.</p>'
-    : '<table><tbody>' + o.longestOffline.map(d => `<tr><td><a href="/ui/devices/${encodeURIComponent(d.id)}">${esc(d.name)}</a></td>
+  document.getElementById('longest').innerHTML = (o.longestOffline || []).length === 0 ? '<p class="muted">None.</p>'
+    : '<table><tbody>' + (o.longestOffline || []).map(d => `<tr><td><a href="/ui/devices/${encodeURIComponent(d.id)}">${esc(d.name)}</a></td>
       <td>${when(d.lastSeen)}</td><td class="muted">${esc(d.offlineReason || '')}</td></tr>`).join('') + '</tbody></table>';
-  document.getElementById('problems').innerHTML = o.recentProblems.length === 0 ? '<p class="muted">None.</p>'
-    : '<table><tbody>' + o.recentProblems.map(e => `<tr><td>${when(e.at)}</td><td>${esc(e.type)}</td>
+  document.getElementById('problems').innerHTML = (o.recentProblems || []).length === 0 ? '<p class="muted">None.</p>'
+    : '<table><tbody>' + (o.recentProblems || []).map(e => `<tr><td>${when(e.at)}</td><td>${esc(e.type)}</td>
       <td><a href="/ui/devices/${encodeURIComponent(e.deviceId)}">${esc(e.deviceId)}</a></td>
       <td class="muted hide-narrow">${esc((e.detail || '').replace(/\n/g, ' '))}</td></tr>`).join('') + '</tbody></table>';
 }

@@ -64,7 +64,7 @@ public class DashboardQueries {
     }
 
     private static final List<String> PROBLEM_TYPES = List.of("device.offline", "device.decommissioned");
-    private static final List<String> TERMINAL_PHASES = List.of("COMPLETED", "ABORTED", "ROLLED_BACK", "FAILED", "CANCELLED");
+    private static final List<String> TERMINAL_PHASES = List.of("COMPLETED", "ABORTED", "ROLLED_BACK");
 
     private final Jdbc jdbc;
     private final Clock clock;
