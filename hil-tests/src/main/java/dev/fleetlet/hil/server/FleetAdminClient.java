@@ -98,6 +98,75 @@ public final class FleetAdminClient {
         return send("GET", "/api/v1/devices/" + encode(deviceId) + "/telemetry" + q, null);
     }
 
+    /**
+     * Creates a release from a compose text ({@code POST /api/v1/releases}); the server pins every image to its
+     * digest. Returns the release as the server answers it (201, or 200 for an identical existing one).
+     */
+    public JsonNode createRelease(String name, String version, String compose) {
+        return send("POST", "/api/v1/releases", Map.of("name", name, "version", version, "compose", compose));
+    }
+
+    /**
+     * Creates a DRAFT rollout of {@code releaseId} to the devices matching {@code selector} (empty: all) with
+     * {@code plan} (the plan JSON of docs/rollouts.md as maps and lists). Returns the planned answer: id,
+     * devices, excluded, groupSizes, forecast.
+     */
+    public JsonNode createRollout(String releaseId, String selector, Map<String, Object> plan) {
+        Map<String, Object> body = new java.util.LinkedHashMap<>();
+        body.put("releaseId", releaseId);
+        body.put("selector", selector);
+        body.put("plan", plan);
+        return send("POST", "/api/v1/rollouts", body);
+    }
+
+    /**
+     * Sends a rollout command: {@code start}, {@code pause}, {@code resume}, {@code abort}, {@code rollback} or
+     * {@code retry-failed}. Returns {@code {rolloutId, seq, command}}; a 409 (not allowed in the current phase)
+     * throws {@link ApiCallException}.
+     */
+    public JsonNode rolloutCommand(String rolloutId, String command) {
+        return send("POST", "/api/v1/rollouts/" + encode(rolloutId) + "/" + command, null);
+    }
+
+    /** A rollout with phase, current group and counts in total and per group. */
+    public JsonNode rollout(String rolloutId) {
+        return send("GET", "/api/v1/rollouts/" + encode(rolloutId), null);
+    }
+
+    /** Every audit line of a rollout's log, oldest first (all pages). */
+    public java.util.List<String> rolloutAudit(String rolloutId) {
+        java.util.List<String> lines = new java.util.ArrayList<>();
+        for (int page = 0; ; page++) {
+            JsonNode answer = send("GET", "/api/v1/rollouts/" + encode(rolloutId) + "/audit?page=" + page
+                    + "&size=100", null);
+            answer.path("items").forEach(item -> lines.add(item.path("text").asText()));
+            if (answer.path("items").size() < 100) {
+                return lines;
+            }
+        }
+    }
+
+    /**
+     * Every member device of a rollout in dispatch order (all pages), each with group, status, targetRelease,
+     * previousRelease, reason; {@code status} null for all.
+     */
+    public java.util.List<JsonNode> rolloutDevices(String rolloutId, String status) {
+        java.util.List<JsonNode> rows = new java.util.ArrayList<>();
+        for (int page = 0; ; page++) {
+            JsonNode answer = send("GET", "/api/v1/rollouts/" + encode(rolloutId) + "/devices?page=" + page
+                    + "&size=100" + (status == null ? "" : "&status=" + encode(status)), null);
+            answer.path("items").forEach(rows::add);
+            if (answer.path("items").size() < 100) {
+                return rows;
+            }
+        }
+    }
+
+    /** A device's stored desired state: generation, releaseId, config, cause. */
+    public JsonNode desiredState(String deviceId) {
+        return send("GET", "/api/v1/devices/" + encode(deviceId) + "/desired-state", null);
+    }
+
     /** GET of any API path, for checks the typed methods do not cover. */
     public JsonNode get(String pathAndQuery) {
         return send("GET", pathAndQuery, null);

@@ -33,6 +33,8 @@ import org.slf4j.LoggerFactory;
  * <p>Flow per device: enroll over REST (bounded concurrency, 202 retried) → connect through the connect
  * ramp (at most {@code connectConcurrency} connects in flight) → birth presence → one telemetry batch per
  * {@code batchInterval}, at a per-device phase so the fleet's load is spread evenly over the interval.
+ * Each device answers desired states as its {@link ReleaseBehaviour} profile says (applying → applied and
+ * healthy, or rolled back, or nothing), with a jittered apply time on the shared scheduler thread.
  * All devices share one Netty event loop ({@code nettyThreads} threads), one scheduler thread for the
  * telemetry ticks and one HTTP client: the cost per device is a few KB of heap, not a thread.
  *
@@ -118,7 +120,8 @@ public final class FleetSimulator implements AutoCloseable {
             if (closed) {
                 return CompletableFuture.<Void>completedFuture(null);
             }
-            SimulatedDevice device = new SimulatedDevice(index, creds, facts, config, codec, clock, counters);
+            SimulatedDevice device = new SimulatedDevice(index, creds, facts, config, codec, clock, counters,
+                    scheduler);
             synchronized (devices) {
                 devices.add(device);
             }
@@ -182,6 +185,28 @@ public final class FleetSimulator implements AutoCloseable {
             }
         }
         return acked;
+    }
+
+    /** The release each started device runs now (as it last reported it; null for none), by device id. */
+    public java.util.Map<String, String> runningReleases() {
+        java.util.Map<String, String> running = new java.util.HashMap<>();
+        synchronized (devices) {
+            for (SimulatedDevice d : devices) {
+                running.put(d.deviceId(), d.releases().runningRelease());
+            }
+        }
+        return running;
+    }
+
+    /** The own profile of each started device (see {@link ReleaseBehaviour}), by device id. */
+    public java.util.Map<String, ReleaseBehaviour.Profile> profiles() {
+        java.util.Map<String, ReleaseBehaviour.Profile> profiles = new java.util.HashMap<>();
+        synchronized (devices) {
+            for (SimulatedDevice d : devices) {
+                profiles.put(d.deviceId(), d.releases().profile());
+            }
+        }
+        return profiles;
     }
 
     /** Errors that stopped devices from starting (e.g. enrollment refused), oldest first. */

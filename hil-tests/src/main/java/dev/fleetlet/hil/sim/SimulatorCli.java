@@ -63,6 +63,27 @@ public final class SimulatorCli implements java.util.concurrent.Callable<Integer
     @Option(names = "--netty-threads", defaultValue = "2", description = "Threads of the shared Netty event loop.")
     int nettyThreads;
 
+    @Option(names = "--failing", defaultValue = "0", description = "Share of devices (0..1) that roll back every new release, e.g. 0.01.")
+    double failing;
+
+    @Option(names = "--silent", defaultValue = "0", description = "Share of devices (0..1) that never answer a desired state, e.g. 0.005.")
+    double silent;
+
+    @Option(names = "--slow", defaultValue = "0", description = "Share of devices (0..1) that apply --slow-factor times slower.")
+    double slow;
+
+    @Option(names = "--apply-delay-min", defaultValue = "PT0.5S", description = "Shortest apply time, ISO-8601 (default ${DEFAULT-VALUE}).")
+    Duration applyDelayMin;
+
+    @Option(names = "--apply-delay-max", defaultValue = "PT2S", description = "Longest apply time, ISO-8601 (default ${DEFAULT-VALUE}).")
+    Duration applyDelayMax;
+
+    @Option(names = "--slow-factor", defaultValue = "5", description = "Apply time multiplier of slow devices (default ${DEFAULT-VALUE}).")
+    double slowFactor;
+
+    @Option(names = "--initial-release", description = "Release id every device reports running at its first connect.")
+    String initialRelease;
+
     @Option(names = "--duration", description = "Stop after this long, ISO-8601 (default: run until Ctrl-C).")
     Duration duration;
 
@@ -77,7 +98,9 @@ public final class SimulatorCli implements java.util.concurrent.Callable<Integer
             base = base.withMqtt(mqttHost, mqttPort);
         }
         return base.withDevices(devices).withFirstSerial(firstSerial).withTelemetry(interval, readings).withSeed(seed)
-                .withConcurrency(enrollConcurrency, connectConcurrency, nettyThreads);
+                .withConcurrency(enrollConcurrency, connectConcurrency, nettyThreads)
+                .withReleases(new ReleaseBehaviour(failing, silent, slow, applyDelayMin, applyDelayMax, slowFactor,
+                        initialRelease));
     }
 
     @Override

@@ -31,6 +31,7 @@ import java.util.List;
  * @param reconnectInitial   first reconnect delay; doubles per failed attempt, with full jitter
  * @param reconnectMax       largest reconnect delay
  * @param pendingRetryMax    upper bound of the wait before re-asking after a 202 pending enrollment
+ * @param releases           how devices answer desired states (profiles, apply time, initial release)
  */
 public record SimulatorConfig(
         URI serverUri,
@@ -49,7 +50,8 @@ public record SimulatorConfig(
         Duration sessionExpiry,
         Duration reconnectInitial,
         Duration reconnectMax,
-        Duration pendingRetryMax) {
+        Duration pendingRetryMax,
+        ReleaseBehaviour releases) {
 
     /** Largest number of devices one simulator runs. */
     public static final int MAX_DEVICES = 100_000;
@@ -100,6 +102,9 @@ public record SimulatorConfig(
         requirePositive(errors, "reconnectInitial", reconnectInitial);
         requirePositive(errors, "reconnectMax", reconnectMax);
         requirePositive(errors, "pendingRetryMax", pendingRetryMax);
+        if (releases == null) {
+            errors.add("releases: required (use ReleaseBehaviour.allHealthy())");
+        }
         if (reconnectInitial != null && reconnectMax != null && reconnectMax.compareTo(reconnectInitial) < 0) {
             errors.add("reconnectMax: must not be below reconnectInitial");
         }
@@ -118,63 +123,70 @@ public record SimulatorConfig(
     public static SimulatorConfig enrolling(URI serverUri, String provisioningToken) {
         return new SimulatorConfig(serverUri, provisioningToken, null, 0, 25, 1, Duration.ofSeconds(5), 6, 42L,
                 16, 200, 2, Duration.ofSeconds(60), Duration.ofHours(1), Duration.ofSeconds(1),
-                Duration.ofSeconds(60), Duration.ofSeconds(30));
+                Duration.ofSeconds(60), Duration.ofSeconds(30), ReleaseBehaviour.allHealthy());
     }
 
     /** Defaults for a bare broker without enrollment. */
     public static SimulatorConfig direct(String mqttHost, int mqttPort) {
         return new SimulatorConfig(null, null, mqttHost, mqttPort, 25, 1, Duration.ofSeconds(5), 6, 42L,
                 16, 200, 2, Duration.ofSeconds(60), Duration.ofHours(1), Duration.ofSeconds(1),
-                Duration.ofSeconds(60), Duration.ofSeconds(30));
+                Duration.ofSeconds(60), Duration.ofSeconds(30), ReleaseBehaviour.allHealthy());
     }
 
     public SimulatorConfig withDevices(int n) {
         return new SimulatorConfig(serverUri, provisioningToken, mqttHost, mqttPort, n, firstSerial, batchInterval,
                 readingsPerBatch, seed, enrollConcurrency, connectConcurrency, nettyThreads, keepAlive, sessionExpiry,
-                reconnectInitial, reconnectMax, pendingRetryMax);
+                reconnectInitial, reconnectMax, pendingRetryMax, releases);
     }
 
     public SimulatorConfig withFirstSerial(int first) {
         return new SimulatorConfig(serverUri, provisioningToken, mqttHost, mqttPort, devices, first, batchInterval,
                 readingsPerBatch, seed, enrollConcurrency, connectConcurrency, nettyThreads, keepAlive, sessionExpiry,
-                reconnectInitial, reconnectMax, pendingRetryMax);
+                reconnectInitial, reconnectMax, pendingRetryMax, releases);
     }
 
     public SimulatorConfig withTelemetry(Duration interval, int readings) {
         return new SimulatorConfig(serverUri, provisioningToken, mqttHost, mqttPort, devices, firstSerial, interval,
                 readings, seed, enrollConcurrency, connectConcurrency, nettyThreads, keepAlive, sessionExpiry,
-                reconnectInitial, reconnectMax, pendingRetryMax);
+                reconnectInitial, reconnectMax, pendingRetryMax, releases);
     }
 
     public SimulatorConfig withSeed(long newSeed) {
         return new SimulatorConfig(serverUri, provisioningToken, mqttHost, mqttPort, devices, firstSerial,
                 batchInterval, readingsPerBatch, newSeed, enrollConcurrency, connectConcurrency, nettyThreads,
-                keepAlive, sessionExpiry, reconnectInitial, reconnectMax, pendingRetryMax);
+                keepAlive, sessionExpiry, reconnectInitial, reconnectMax, pendingRetryMax, releases);
     }
 
     /** Overrides the MQTT endpoint the enrollment answer names (e.g. when the server advertises its hostname). */
     public SimulatorConfig withMqtt(String host, int port) {
         return new SimulatorConfig(serverUri, provisioningToken, host, port, devices, firstSerial, batchInterval,
                 readingsPerBatch, seed, enrollConcurrency, connectConcurrency, nettyThreads, keepAlive, sessionExpiry,
-                reconnectInitial, reconnectMax, pendingRetryMax);
+                reconnectInitial, reconnectMax, pendingRetryMax, releases);
     }
 
     public SimulatorConfig withConcurrency(int enroll, int connect, int netty) {
         return new SimulatorConfig(serverUri, provisioningToken, mqttHost, mqttPort, devices, firstSerial,
                 batchInterval, readingsPerBatch, seed, enroll, connect, netty, keepAlive, sessionExpiry,
-                reconnectInitial, reconnectMax, pendingRetryMax);
+                reconnectInitial, reconnectMax, pendingRetryMax, releases);
     }
 
     public SimulatorConfig withReconnect(Duration initial, Duration max) {
         return new SimulatorConfig(serverUri, provisioningToken, mqttHost, mqttPort, devices, firstSerial,
                 batchInterval, readingsPerBatch, seed, enrollConcurrency, connectConcurrency, nettyThreads, keepAlive,
-                sessionExpiry, initial, max, pendingRetryMax);
+                sessionExpiry, initial, max, pendingRetryMax, releases);
     }
 
     public SimulatorConfig withPendingRetryMax(Duration max) {
         return new SimulatorConfig(serverUri, provisioningToken, mqttHost, mqttPort, devices, firstSerial,
                 batchInterval, readingsPerBatch, seed, enrollConcurrency, connectConcurrency, nettyThreads, keepAlive,
-                sessionExpiry, reconnectInitial, reconnectMax, max);
+                sessionExpiry, reconnectInitial, reconnectMax, max, releases);
+    }
+
+    /** The same config with devices answering desired states as {@code behaviour} says. */
+    public SimulatorConfig withReleases(ReleaseBehaviour behaviour) {
+        return new SimulatorConfig(serverUri, provisioningToken, mqttHost, mqttPort, devices, firstSerial,
+                batchInterval, readingsPerBatch, seed, enrollConcurrency, connectConcurrency, nettyThreads, keepAlive,
+                sessionExpiry, reconnectInitial, reconnectMax, pendingRetryMax, behaviour);
     }
 
     /** The serial of device number {@code index} (0-based within this run), e.g. {@code SIM-000123}. */
@@ -189,6 +201,6 @@ public record SimulatorConfig(
                 + ", mqtt=" + mqttHost + ":" + mqttPort + ", devices=" + devices + ", firstSerial=" + firstSerial
                 + ", batchInterval=" + batchInterval + ", readingsPerBatch=" + readingsPerBatch + ", seed=" + seed
                 + ", enrollConcurrency=" + enrollConcurrency + ", connectConcurrency=" + connectConcurrency
-                + ", nettyThreads=" + nettyThreads + "]";
+                + ", nettyThreads=" + nettyThreads + ", releases=" + releases + "]";
     }
 }

@@ -1,6 +1,7 @@
 package dev.fleetlet.hil.demo;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.hivemq.client.mqtt.datatypes.MqttQos;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5AsyncClient;
@@ -51,6 +52,13 @@ class DemoIT {
             Mqtt5Publish first = firstTelemetry(running.server().mqttPort(), running.reader().secret());
             assertThat(Topics.parse(first.getTopic().toString()).orElseThrow().kind()).isEqualTo(TopicKind.TELEMETRY);
             assertThat(new String(first.getPayloadAsBytes(), StandardCharsets.UTF_8)).contains("\"readings\"");
+            // and a rollout from the base release to the next one is shown and updates devices
+            String rolloutId = running.releases().startRollout(running.admin(), 3, Duration.ofSeconds(30));
+            assertThat(Demo.banner(running, 3, rolloutId))
+                    .contains("http://localhost:" + running.server().httpPort() + "/api/v1/rollouts/" + rolloutId);
+            assertThat(running.admin().rollout(rolloutId).path("releaseId").asText()).isEqualTo(running.releases().next());
+            await().atMost(Duration.ofSeconds(30)).until(() ->
+                    running.simulator().runningReleases().containsValue(running.releases().next()));
         }
         // when the demo starts again on the same data dir
         try (Demo.Running again = demo().start()) {
@@ -59,6 +67,9 @@ class DemoIT {
             assertThat(again.simulator().startErrors()).isEmpty();
             assertThat(again.simulator().counters().snapshot().enrolled()).isEqualTo(3);
             assertThat(firstTelemetry(again.server().mqttPort(), again.reader().secret())).isNotNull();
+            // the registry port changed, so the releases got new versions instead of a conflict
+            assertThat(again.releases().base()).startsWith("demo-app-1.0");
+            assertThat(again.simulator().runningReleases()).containsValue(again.releases().base());
         }
     }
 

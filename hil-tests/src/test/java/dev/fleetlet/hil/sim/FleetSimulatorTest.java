@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.hivemq.client.mqtt.MqttGlobalPublishFilter;
 import com.hivemq.client.mqtt.datatypes.MqttQos;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5AsyncClient;
@@ -19,6 +20,8 @@ import dev.fleetlet.protocol.codec.ProtocolCodec;
 import dev.fleetlet.protocol.message.CommandRequest;
 import dev.fleetlet.protocol.message.CommandResponse;
 import dev.fleetlet.protocol.message.DesiredState;
+import dev.fleetlet.protocol.message.DeviceEvent;
+import dev.fleetlet.protocol.message.Release;
 import dev.fleetlet.protocol.message.Presence;
 import dev.fleetlet.protocol.message.ReportedState;
 import dev.fleetlet.protocol.message.TelemetryBatch;
@@ -45,6 +48,7 @@ class FleetSimulatorTest {
 
     private static final String TOKEN = "fleet-token-for-tests";
     private static final int DEVICES = 20;
+    private static final String BASE_RELEASE = "app-1.0";
 
     @TempDir
     static Path dir;
@@ -61,6 +65,8 @@ class FleetSimulatorTest {
     private final Map<String, Presence> presence = new ConcurrentHashMap<>();
     private final Map<String, Mqtt5Publish> responses = new ConcurrentHashMap<>();
     private final Map<String, ReportedState> reported = new ConcurrentHashMap<>();
+    private final Map<String, List<ReportedState>> reportHistory = new ConcurrentHashMap<>();
+    private final Map<String, List<DeviceEvent>> events = new ConcurrentHashMap<>();
 
     @BeforeAll
     void startFleet() throws Exception {
@@ -75,13 +81,16 @@ class FleetSimulatorTest {
                 .addSubscription().topicFilter(Topics.allDevices(TopicKind.PRESENCE)).qos(MqttQos.AT_LEAST_ONCE).applySubscription()
                 .addSubscription().topicFilter(Topics.allDevices(TopicKind.COMMAND_RESPONSE)).qos(MqttQos.AT_LEAST_ONCE).applySubscription()
                 .addSubscription().topicFilter(Topics.allDevices(TopicKind.REPORTED_STATE)).qos(MqttQos.AT_LEAST_ONCE).applySubscription()
+                .addSubscription().topicFilter(Topics.allDevices(TopicKind.EVENTS)).qos(MqttQos.AT_LEAST_ONCE).applySubscription()
                 .send().get(10, TimeUnit.SECONDS);
 
         SimulatorConfig config = SimulatorConfig.enrolling(enrollment.uri(), TOKEN)
                 .withDevices(DEVICES)
                 .withTelemetry(Duration.ofMillis(200), 7)
                 .withConcurrency(4, 5, 1)
-                .withPendingRetryMax(Duration.ofMillis(100));
+                .withPendingRetryMax(Duration.ofMillis(100))
+                .withReleases(ReleaseBehaviour.allHealthy().withApplyDelay(Duration.ofMillis(200), Duration.ofMillis(400))
+                        .withInitialRelease(BASE_RELEASE));
         simulator = new FleetSimulator(config, Clock.systemUTC());
         simulator.start().get(30, TimeUnit.SECONDS);
     }
@@ -122,8 +131,13 @@ class FleetSimulatorTest {
                             b.duplicate().get(bytes);
                             return bytes;
                         }).orElse(new byte[0]), StandardCharsets.UTF_8), message);
-                case REPORTED_STATE -> reported.put(topic.deviceId(),
-                        mapper.readValue(message.getPayloadAsBytes(), ReportedState.class));
+                case REPORTED_STATE -> {
+                    ReportedState state = mapper.readValue(message.getPayloadAsBytes(), ReportedState.class);
+                    reported.put(topic.deviceId(), state);
+                    reportHistory.computeIfAbsent(topic.deviceId(), k -> new CopyOnWriteArrayList<>()).add(state);
+                }
+                case EVENTS -> events.computeIfAbsent(topic.deviceId(), k -> new CopyOnWriteArrayList<>())
+                        .add(mapper.readValue(message.getPayloadAsBytes(), DeviceEvent.class));
                 default -> {
                 }
             }
@@ -219,14 +233,14 @@ class FleetSimulatorTest {
         await().atMost(Duration.ofSeconds(20)).until(() -> presence.containsKey(deviceId));
         // when generation 5 then a stale generation 4 arrive
         publishDesired(deviceId, 5);
-        await().atMost(Duration.ofSeconds(10)).until(() -> reported.containsKey(deviceId));
+        await().atMost(Duration.ofSeconds(10)).until(() -> isFinal(reported.get(deviceId), 5));
         publishDesired(deviceId, 4);
         // then the report names generation 5, applied, and stays there
         ReportedState report = reported.get(deviceId);
         assertThat(report.generation()).isEqualTo(5);
         assertThat(report.status()).isEqualTo(ReportedState.Status.APPLIED);
         publishDesired(deviceId, 6);
-        await().atMost(Duration.ofSeconds(10)).until(() -> reported.get(deviceId).generation() == 6);
+        await().atMost(Duration.ofSeconds(10)).until(() -> isFinal(reported.get(deviceId), 6));
         assertThat(simulator.counters().snapshot().desiredStatesAcknowledged()).isGreaterThanOrEqualTo(2);
     }
 
@@ -242,8 +256,105 @@ class FleetSimulatorTest {
         // when a valid generation 2 follows
         publishDesired(deviceId, 2);
         // then only generation 2 is acknowledged
-        await().atMost(Duration.ofSeconds(10)).until(() -> reported.containsKey(deviceId));
-        assertThat(reported.get(deviceId).generation()).isEqualTo(2);
+        await().atMost(Duration.ofSeconds(10)).until(() -> isFinal(reported.get(deviceId), 2));
+        assertThat(reportHistory.get(deviceId)).extracting(ReportedState::generation).doesNotContain(9L);
+    }
+
+    @Test
+    void everyDeviceReportsItsInitialReleaseAppliedAtGenerationZero() {
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(reportHistory).hasSize(DEVICES));
+        assertThat(reportHistory.get("sim-000002").get(0)).satisfies(first -> {
+            assertThat(first.generation()).isZero();
+            assertThat(first.status()).isEqualTo(ReportedState.Status.APPLIED);
+            assertThat(first.releaseId()).isEqualTo(BASE_RELEASE);
+        });
+    }
+
+    @Test
+    void aHealthyDeviceReportsApplyingThenAppliedWithTheNewAndPreviousReleaseAndUpdateEvents() throws Exception {
+        // given a device that runs its initial release
+        String deviceId = "sim-000015";
+        await().atMost(Duration.ofSeconds(20)).until(() -> reportHistory.containsKey(deviceId));
+        // when release app-2.0 is desired
+        publishDesired(deviceId, 3, release("app-2.0"), Map.of());
+        // then it reports applying (still on the old release), then applied + healthy naming both releases
+        await().atMost(Duration.ofSeconds(10)).until(() -> isFinal(reported.get(deviceId), 3));
+        List<ReportedState> history = reportHistory.get(deviceId).stream().filter(r -> r.generation() == 3).toList();
+        assertThat(history).extracting(ReportedState::status)
+                .containsExactly(ReportedState.Status.APPLYING, ReportedState.Status.APPLIED);
+        assertThat(history.get(0).releaseId()).isEqualTo(BASE_RELEASE);
+        ReportedState applied = history.get(1);
+        assertThat(applied.releaseId()).isEqualTo("app-2.0");
+        assertThat(applied.previousReleaseId()).isEqualTo(BASE_RELEASE);
+        assertThat(applied.services()).singleElement().satisfies(svc -> {
+            assertThat(svc.name()).isEqualTo("web");
+            assertThat(svc.health()).isEqualTo("healthy");
+        });
+        await().atMost(Duration.ofSeconds(5)).until(() -> events.getOrDefault(deviceId, List.of()).size() >= 2);
+        assertThat(events.get(deviceId)).extracting(DeviceEvent::type)
+                .containsExactly(DeviceEvent.Type.UPDATE_STARTING, DeviceEvent.Type.UPDATE_HEALTHY);
+        assertThat(events.get(deviceId)).allSatisfy(e -> assertThat(e.generation()).isEqualTo(3L));
+        assertThat(events.get(deviceId).get(1).seq()).isGreaterThan(events.get(deviceId).get(0).seq());
+        assertThat(simulator.runningReleases()).containsEntry(deviceId, "app-2.0");
+        assertThat(invalidPayloads).isEmpty();
+    }
+
+    @Test
+    void aFailingDeviceRollsBackLocallyWithAReasonAndKeepsItsPreviousRelease() throws Exception {
+        // given
+        String deviceId = "sim-000016";
+        await().atMost(Duration.ofSeconds(20)).until(() -> reportHistory.containsKey(deviceId));
+        long failedBefore = simulator.counters().snapshot().releasesFailed();
+        // when a release is desired with the behaviour forced to failing
+        publishDesired(deviceId, 4, release("app-2.0"), Map.of(ReleaseBehaviour.CONFIG_KEY, "failing"));
+        // then
+        await().atMost(Duration.ofSeconds(10)).until(() -> isFinal(reported.get(deviceId), 4));
+        ReportedState last = reported.get(deviceId);
+        assertThat(last.status()).isEqualTo(ReportedState.Status.ROLLED_BACK);
+        assertThat(last.releaseId()).isEqualTo(BASE_RELEASE);
+        assertThat(last.reason()).isEqualTo(ReleaseBehaviour.FAILURE_REASON);
+        await().atMost(Duration.ofSeconds(5)).until(() -> events.getOrDefault(deviceId, List.of()).size() >= 2);
+        DeviceEvent rolledBack = events.get(deviceId).get(1);
+        assertThat(rolledBack.type()).isEqualTo(DeviceEvent.Type.UPDATE_ROLLED_BACK);
+        assertThat(rolledBack.releaseId()).isEqualTo("app-2.0");
+        assertThat(rolledBack.message()).isEqualTo(ReleaseBehaviour.FAILURE_REASON);
+        assertThat(simulator.runningReleases()).containsEntry(deviceId, BASE_RELEASE);
+        assertThat(simulator.counters().snapshot().releasesFailed()).isEqualTo(failedBefore + 1);
+    }
+
+    @Test
+    void aSilentDeviceCountsTheDesiredStateAndNeverAnswers() throws Exception {
+        // given
+        String deviceId = "sim-000017";
+        await().atMost(Duration.ofSeconds(20)).until(() -> reportHistory.containsKey(deviceId));
+        long ignoredBefore = simulator.counters().snapshot().silentIgnored();
+        long receivedBefore = simulator.counters().desiredReceivedFor("app-3.0");
+        // when
+        publishDesired(deviceId, 2, release("app-3.0"), Map.of(ReleaseBehaviour.CONFIG_KEY, "silent"));
+        // then it counts it, and nothing but the initial report is there a second later
+        await().atMost(Duration.ofSeconds(10)).until(() -> simulator.counters().snapshot().silentIgnored() > ignoredBefore);
+        assertThat(simulator.counters().desiredReceivedFor("app-3.0")).isEqualTo(receivedBefore + 1);
+        await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(3))
+                .until(() -> reportHistory.get(deviceId).size() == 1 && !events.containsKey(deviceId));
+    }
+
+    private static boolean isFinal(ReportedState r, long generation) {
+        return r != null && r.generation() == generation && r.status() != ReportedState.Status.APPLYING;
+    }
+
+    private Release release(String id) {
+        ObjectNode spec = mapper.createObjectNode();
+        spec.put("name", "app");
+        spec.putObject("services").putObject("web").put("image",
+                "registry.lan/web@sha256:" + "ab".repeat(32));
+        return new Release(id, "app", id.substring(4), spec);
+    }
+
+    private void publishDesired(String deviceId, long generation, Release release, Map<String, String> config)
+            throws Exception {
+        DesiredState state = new DesiredState(1, deviceId, generation, Instant.now(), release, config);
+        observer.publishWith().topic(Topics.desiredState(deviceId)).qos(MqttQos.AT_LEAST_ONCE).retain(true)
+                .payload(codec.encode(MessageType.DESIRED_STATE, state)).send().get(5, TimeUnit.SECONDS);
     }
 
     private void publishDesired(String deviceId, long generation) throws Exception {

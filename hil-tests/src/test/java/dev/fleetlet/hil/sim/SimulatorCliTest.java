@@ -26,6 +26,32 @@ class SimulatorCliTest {
     }
 
     @Test
+    void releaseBehaviourOptionsBecomeTheProfilesFractionsAndApplyTime() {
+        // given
+        SimulatorCli cli = new SimulatorCli();
+        new CommandLine(cli).parseArgs("--mqtt-host", "h", "--mqtt-port", "1", "--failing", "0.01", "--silent", "0.005",
+                "--slow", "0.02", "--apply-delay-min", "PT1S", "--apply-delay-max", "PT3S", "--initial-release", "app-1.0");
+        // when
+        ReleaseBehaviour releases = cli.config().releases();
+        // then
+        assertThat(releases.failingFraction()).isEqualTo(0.01);
+        assertThat(releases.silentFraction()).isEqualTo(0.005);
+        assertThat(releases.slowFraction()).isEqualTo(0.02);
+        assertThat(releases.applyDelayMin()).isEqualTo(Duration.ofSeconds(1));
+        assertThat(releases.applyDelayMax()).isEqualTo(Duration.ofSeconds(3));
+        assertThat(releases.initialRelease()).isEqualTo("app-1.0");
+    }
+
+    @Test
+    void aFractionAboveOneExitsWithUsageErrorNamingTheField() {
+        StringWriter err = new StringWriter();
+        int code = new CommandLine(new SimulatorCli()).setErr(new PrintWriter(err))
+                .execute("--mqtt-host", "h", "--mqtt-port", "1", "--failing", "1.5");
+        assertThat(code).isEqualTo(2);
+        assertThat(err.toString()).contains("failingFraction");
+    }
+
+    @Test
     void aServerWithoutTokenExitsWithUsageErrorNamingTheField() {
         StringWriter err = new StringWriter();
         int code = new CommandLine(new SimulatorCli()).setErr(new PrintWriter(err))

@@ -25,7 +25,6 @@ import dev.fleetlet.protocol.message.DesiredState;
 import dev.fleetlet.protocol.message.HardwareFacts;
 import dev.fleetlet.protocol.message.Presence;
 import dev.fleetlet.protocol.message.Reading;
-import dev.fleetlet.protocol.message.ReportedState;
 import dev.fleetlet.protocol.message.TelemetryBatch;
 import java.nio.ByteBuffer;
 import java.time.Clock;
@@ -45,8 +44,8 @@ import org.slf4j.LoggerFactory;
 /**
  * One simulated board on the MQTT side: connects with clean start off, a session expiry and a retained
  * offline Will; on every (re)connect subscribes to its desired state and command topics and publishes a
- * retained birth; publishes a telemetry batch per {@link #tick()}; answers {@code ping} and acknowledges
- * desired states. Reconnects itself with jittered exponential back-off until {@link #stop()}.
+ * retained birth; publishes a telemetry batch per {@link #tick()}; answers {@code ping}; hands every new
+ * desired state to its {@link ReleaseApplier}, which reports applying, applied or rolled back as its profile says. Reconnects itself with jittered exponential back-off until {@link #stop()}.
  *
  * <p>All callbacks run on the shared Netty/application threads; the device holds no thread of its own.
  * Every payload goes through the {@link ProtocolCodec}: inbound ones are decoded against the schema; the
@@ -80,10 +79,12 @@ public final class SimulatedDevice {
     private final AtomicInteger failedAttempts = new AtomicInteger();
     private final CompletableFuture<Void> firstAttempt = new CompletableFuture<>();
     private volatile boolean stopping;
+    private final ReleaseApplier releases;
     private Mqtt5AsyncClient client;
 
     public SimulatedDevice(int index, DeviceCredentials credentials, HardwareFacts hardware, SimulatorConfig config,
-                           ProtocolCodec codec, Clock clock, SimulatorCounters counters) {
+                           ProtocolCodec codec, Clock clock, SimulatorCounters counters,
+                           java.util.concurrent.ScheduledExecutorService scheduler) {
         this.index = index;
         this.credentials = credentials;
         this.hardware = hardware;
@@ -96,6 +97,13 @@ public final class SimulatedDevice {
         this.backoff = new Backoff(config.reconnectInitial(), config.reconnectMax());
         this.stream = String.format("sim-%08x-%06d", config.seed() & 0xffffffffL, index);
         this.bootedAt = clock.instant();
+        this.releases = new ReleaseApplier(credentials.deviceId(), config.releases(), codec, clock, counters, scheduler,
+                this::publishIfConnected);
+    }
+
+    /** This device's release state: what it runs, its profile. */
+    public ReleaseApplier releases() {
+        return releases;
     }
 
     public String deviceId() {
@@ -219,6 +227,7 @@ public final class SimulatedDevice {
                 });
         Presence birth = Presence.birth(id, clock.instant(), true, bootId, hardware);
         publish(Topics.presence(id), codec.encode(MessageType.PRESENCE, birth), true);
+        releases.onConnected();
         firstAttemptFinished();
     }
 
@@ -275,11 +284,7 @@ public final class SimulatedDevice {
                     previous);
             return;
         }
-        String releaseId = desired.release() == null ? null : desired.release().id();
-        ReportedState reported = new ReportedState(1, credentials.deviceId(), generation, clock.instant(),
-                ReportedState.Status.APPLIED, releaseId, null, null, List.of());
-        publish(Topics.reportedState(credentials.deviceId()), codec.encode(MessageType.REPORTED_STATE, reported), true)
-                .thenRun(counters::onDesiredStateAcknowledged);
+        releases.onDesired(desired);
     }
 
     private void onCommand(Mqtt5Publish message) {
@@ -314,6 +319,18 @@ public final class SimulatedDevice {
             } else {
                 counters.onCommandAnswered();
             }
+        });
+    }
+
+    /** Publishes when connected; otherwise counts a publish failure (a report lost while offline, as on a board). */
+    private CompletableFuture<Void> publishIfConnected(String topic, byte[] payload, boolean retain) {
+        if (client == null || stopping) {
+            counters.onPublishFailure();
+            return CompletableFuture.completedFuture(null);
+        }
+        return publish(topic, payload, retain).exceptionally(e -> {
+            counters.onPublishFailure();
+            return null;
         });
     }
 

@@ -1,0 +1,180 @@
+package dev.fleetlet.hil.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.fleetlet.hil.demo.LoopbackRegistry;
+import dev.fleetlet.hil.server.FleetAdminClient;
+import dev.fleetlet.hil.server.InProcessServer;
+import dev.fleetlet.hil.sim.FleetSimulator;
+import dev.fleetlet.hil.sim.ReleaseBehaviour;
+import dev.fleetlet.hil.sim.RolloutScenario;
+import dev.fleetlet.hil.sim.SimulatorConfig;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Rollout dispatch at fleet scale: the fleet server as its own JVM ({@code java -jar fleet-server.jar}, as in
+ * {@link IngestBench}), 10,000 simulated devices in this JVM (1 % failing, 0.5 % silent, all on release
+ * {@code hub-1.0}), releases pinned through a loopback registry.
+ * <ol>
+ *   <li><b>dispatch</b>: a rollout of {@code hub-2.0} with waves disabled (one group of 100 %, maxConcurrent =
+ *       all devices); {@code dispatch_s} runs from just before the start command to the arrival of the last
+ *       desired state naming hub-2.0 at the simulator (every targeted device counted, silent ones included);
+ *       the server's CPU (user + system, percent of one core) and its largest RSS (sampled every 100 ms) over
+ *       that period.</li>
+ *   <li><b>waves</b>: a rollout of {@code hub-3.0} with canary 1 % and waves 10/30/100 %, per-wave limit 5 %,
+ *       soak 5 s, device timeout 60 s, 2,000 devices at once; every gate decision is printed from the audit API.</li>
+ * </ol>
+ * The one departure from production defaults: {@code fleetlet.security.pbkdf2-iterations=1000}, so that
+ * enrolling 10,000 devices takes seconds instead of minutes; dispatch does not hash anything.
+ *
+ * <p>Run: {@code ./dev bench rollout-scale} (trial: {@code -Dbench.devices=1000}). Last line:
+ * {@code BENCH rollout devices=<n> dispatch_s=<s> cpu_pct=<x> rss_mb=<y>}.
+ */
+class RolloutScaleBench {
+
+    private static final String ADMIN_PASSWORD = "bench-admin-password-0123456789";
+
+    private final int devices = Integer.getInteger("bench.devices", 10_000);
+    private final Path serverJar = Path.of(System.getProperty("bench.serverJar",
+            "../fleet-server/" + System.getProperty("fleetlet.build.dir", "target") + "/fleet-server.jar"));
+    private final String serverHeap = System.getProperty("bench.serverHeap", "2g");
+
+    @TempDir
+    Path work;
+
+    @Test
+    void dispatchesARolloutToTheWholeFleetThenRunsFourGatedWaves() throws Exception {
+        assertThat(serverJar).as("server jar (build fleet-server first)").exists();
+        String loadBefore = Files.readString(Path.of("/proc/loadavg")).trim();
+        int http = InProcessServer.freePort();
+        int mqtt = InProcessServer.freePort();
+        Path data = Files.createDirectories(work.resolve("server-data"));
+        List<String> args = ChildJava.args("-Xmx" + serverHeap,
+                "-Dfleetlet.data-dir=" + data,
+                "-Dmicronaut.server.port=" + http,
+                "-Dfleetlet.mqtt.host=127.0.0.1",
+                "-Dfleetlet.mqtt.port=" + mqtt,
+                "-Dfleetlet.mqtt.public-uri=tcp://127.0.0.1:" + mqtt,
+                "-Dfleetlet.admin.initial-password=" + ADMIN_PASSWORD,
+                "-Dfleetlet.security.pbkdf2-iterations=1000",
+                "-jar", serverJar.toAbsolutePath().toString());
+        URI base = URI.create("http://127.0.0.1:" + http);
+        try (LoopbackRegistry registry = LoopbackRegistry.start();
+             ChildJava server = ChildJava.start(args, Files.createDirectories(work.resolve("logs")).resolve("server.log"))) {
+            await().atMost(Duration.ofSeconds(180)).pollInterval(Duration.ofMillis(500))
+                    .until(() -> healthy(base) || !server.isAlive());
+            assertThat(server.isAlive()).as("fleet server: %s", server.tail(40)).isTrue();
+            FleetAdminClient admin = new FleetAdminClient(base, "admin", ADMIN_PASSWORD);
+            String v1 = release(admin, registry, "1.0");
+            String v2 = release(admin, registry, "2.0");
+            String v3 = release(admin, registry, "3.0");
+            String token = admin.createProvisioningToken("bench", "RolloutScaleBench", null).secret();
+            SimulatorConfig config = SimulatorConfig.enrolling(base, token).withMqtt("127.0.0.1", mqtt)
+                    .withDevices(devices).withTelemetry(Duration.ofSeconds(60), 1).withConcurrency(16, 500, 2)
+                    .withReleases(ReleaseBehaviour.allHealthy().withFractions(0.01, 0.005, 0).withInitialRelease(v1));
+            try (FleetSimulator sim = new FleetSimulator(config, Clock.systemUTC())) {
+                long t = System.nanoTime();
+                sim.start().get(20, TimeUnit.MINUTES);
+                assertThat(sim.startErrors()).as("enrollment errors").isEmpty();
+                await().atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofSeconds(1))
+                        .until(() -> sim.counters().snapshot().connected() >= devices);
+                await().atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofSeconds(2))
+                        .until(() -> admin.post("/api/v1/rollouts/preview", Map.of("releaseId", v1, "selector", "",
+                                "plan", RolloutScenario.plan(0, List.of(100.0), 10, "PT1S", "PT10S", null, "PAUSE")))
+                                .path("devices").asInt() == 0);
+                System.out.printf(Locale.ROOT, "rollout-scale: %d devices enrolled, connected and on %s after %.1f s%n",
+                        devices, v1, (System.nanoTime() - t) / 1e9);
+
+                // phase 1: one group, every device at once
+                String dispatch = admin.createRollout(v2, "", RolloutScenario.plan(0, List.of(100.0), devices,
+                        "PT1S", "PT60S", null, "PAUSE")).path("id").asText();
+                AtomicLong maxRssKb = new AtomicLong();
+                Thread sampler = new Thread(() -> {
+                    while (!Thread.currentThread().isInterrupted()) {
+                        maxRssKb.accumulateAndGet(ChildJava.statusKb(server.pid(), "VmRSS:"), Math::max);
+                        try {
+                            Thread.sleep(100); // sampling period, not a wait for a condition
+                        } catch (InterruptedException e) {
+                            return;
+                        }
+                    }
+                }, "rss-sampler");
+                long cpu0 = server.cpuTicks();
+                long t0 = System.nanoTime();
+                sampler.start();
+                admin.rolloutCommand(dispatch, "start");
+                await().atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofMillis(20))
+                        .until(() -> sim.counters().desiredReceivedFor(v2) >= devices);
+                long cpu1 = server.cpuTicks();
+                long t1 = System.nanoTime();
+                sampler.interrupt();
+                sampler.join();
+                double dispatchS = (sim.counters().lastDesiredReceivedNanos(v2) - t0) / 1e9;
+                double cpuPct = (cpu1 - cpu0) / ChildJava.CLK_TCK / ((t1 - t0) / 1e9) * 100;
+                double rssMb = maxRssKb.get() / 1024.0;
+                System.out.printf(Locale.ROOT, "rollout-scale dispatch: %d desired states received in %.2f s, server "
+                        + "cpu %.1f %% of one core, rss max %.0f MB%n", devices, dispatchS, cpuPct, rssMb);
+                awaitEnd(admin, dispatch, Set.of("COMPLETED"), Duration.ofMinutes(5));
+                print(admin, dispatch);
+
+                // phase 2: canary and three waves, gated
+                String waves = admin.createRollout(v3, "", RolloutScenario.plan(1, List.of(10.0, 30.0, 100.0), 2000,
+                        "PT5S", "PT60S", 5.0, "PAUSE")).path("id").asText();
+                long w0 = System.nanoTime();
+                admin.rolloutCommand(waves, "start");
+                String end = awaitEnd(admin, waves, Set.of("COMPLETED", "PAUSED"), Duration.ofMinutes(15));
+                System.out.printf(Locale.ROOT, "rollout-scale waves: %s after %.1f s%n", end, (System.nanoTime() - w0) / 1e9);
+                print(admin, waves);
+                System.out.println("rollout-scale simulator " + sim.counters().snapshot());
+                System.out.println("rollout-scale load before=" + loadBefore + " after="
+                        + Files.readString(Path.of("/proc/loadavg")).trim());
+                System.out.printf(Locale.ROOT, "BENCH rollout devices=%d dispatch_s=%.2f cpu_pct=%.1f rss_mb=%.0f%n",
+                        devices, dispatchS, cpuPct, rssMb);
+            }
+        }
+    }
+
+    private static String release(FleetAdminClient admin, LoopbackRegistry registry, String version) {
+        String image = registry.addImage("fleetlet/hub", version);
+        return admin.createRelease("hub", version, RolloutScenario.compose("hub", image)).path("id").asText();
+    }
+
+    private static String awaitEnd(FleetAdminClient admin, String id, Set<String> phases, Duration atMost) {
+        await().atMost(atMost).pollInterval(Duration.ofSeconds(1))
+                .until(() -> phases.contains(RolloutScenario.phase(admin, id)));
+        return RolloutScenario.phase(admin, id);
+    }
+
+    private static void print(FleetAdminClient admin, String id) {
+        for (String line : admin.rolloutAudit(id)) {
+            System.out.println("rollout-scale audit " + id + ": " + line);
+        }
+    }
+
+    private static boolean healthy(URI base) {
+        try {
+            HttpResponse<Void> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(base.resolve("/health"))
+                    .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.discarding());
+            return r.statusCode() == 200;
+        } catch (Exception e) {
+            return false;
+        }
+    }
+}
