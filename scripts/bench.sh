@@ -14,9 +14,10 @@ case "$name" in
   container-start)       module=edge-agent;     test=ContainerStartBench ;;
   image-pull)            module=edge-agent;     test=ImagePullBench ;;
   agent)                 module=edge-agent;     test=AgentBench ;;
+  dashboard)             module=fleet-server;   test=DashboardBench ;;
   *)
     echo "unknown benchmark '$name'" >&2
-    echo "known: drivers ingest telemetry-ingest client-directory-auth container-start image-pull agent" >&2
+    echo "known: drivers ingest telemetry-ingest client-directory-auth container-start image-pull agent dashboard" >&2
     exit 2
     ;;
 esac
