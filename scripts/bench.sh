@@ -13,11 +13,12 @@ case "$name" in
   client-directory-auth) module=fleet-server;   test=ClientDirectoryBench ;;
   container-start)       module=edge-agent;     test=ContainerStartBench ;;
   image-pull)            module=edge-agent;     test=ImagePullBench ;;
+  containers)            module=edge-agent;     test=ContainerReleaseBench ;;
   agent)                 module=edge-agent;     test=AgentBench ;;
   dashboard)             module=fleet-server;   test=DashboardBench ;;
   *)
     echo "unknown benchmark '$name'" >&2
-    echo "known: drivers ingest telemetry-ingest client-directory-auth container-start image-pull agent dashboard" >&2
+    echo "known: drivers ingest telemetry-ingest client-directory-auth container-start image-pull containers agent dashboard" >&2
     exit 2
     ;;
 esac
