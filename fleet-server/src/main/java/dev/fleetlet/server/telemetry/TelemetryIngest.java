@@ -38,7 +38,8 @@ public class TelemetryIngest implements TelemetrySink {
     private final Clock clock;
 
     TelemetryIngest(TelemetryStore store, TelemetrySettings settings, TelemetryMetrics metrics, MeterRegistry registry,
-                    Optional<Clock> clock, @Value("${fleetlet.telemetry.max-queue-wait:4s}") Duration maxQueueWait) {
+                    Optional<Clock> clock, @Value("${fleetlet.telemetry.max-queue-wait:4s}") Duration maxQueueWait,
+                    @Value("${fleetlet.mqtt.ingest-timeout:10s}") Duration ingestTimeout) {
         if (maxQueueWait.isNegative() || maxQueueWait.compareTo(Duration.ofMinutes(10)) > 0) {
             throw new IllegalArgumentException("fleetlet.telemetry.max-queue-wait must be between 0 (no time bound) and 10m, was "
                     + maxQueueWait);
@@ -48,6 +49,8 @@ public class TelemetryIngest implements TelemetrySink {
         this.dedup = new StreamDedup(store);
         this.writer = new TelemetryWriter(store, settings.queueCapacity(), maxQueueWait, settings.flushInterval(),
                 settings.flushReadings(), settings.flushReadingsMax(), this.clock, new WriterMetrics());
+        // a batch still queued after the broker's ingest timeout was answered "not stored": do not write it
+        writer.expireAfter(ingestTimeout);
         Gauge.builder("fleetlet.telemetry.queue.depth", writer, TelemetryWriter::depth)
                 .description("telemetry batches waiting for the database writer").register(registry);
         Gauge.builder("fleetlet.telemetry.writer.readings_per_second", writer, TelemetryWriter::readingsPerSecond)

@@ -145,6 +145,28 @@ class TelemetryWriterTest {
     }
 
     @Test
+    void doesNotWriteABatchThatWaitedLongerThanTheIngestTimeoutAndFailsItAsExpired() throws Exception {
+        // given a busy writer whose batches expire after 200 ms, and a batch queued behind the busy flush
+        writer = writer(1_000_000, 100, 10_000);
+        writer.expireAfter(Duration.ofMillis(200));
+        offer(1);
+        await().atMost(Duration.ofSeconds(5)).until(() -> flushSizes.size() == 1);
+        CompletableFuture<TelemetrySink.Outcome> late = offer(2);
+
+        // when it has waited past the bound before the writer frees up
+        await().atMost(Duration.ofSeconds(5)).until(() -> writer.oldestWait().compareTo(Duration.ofMillis(250)) > 0);
+        release.countDown();
+
+        // then it is answered FAILED "expired" and not stored, and a fresh batch is stored normally
+        TelemetrySink.Outcome outcome = late.orTimeout(10, TimeUnit.SECONDS).join();
+        assertThat(outcome.status()).isEqualTo(TelemetrySink.Outcome.Status.FAILED);
+        assertThat(outcome.detail()).isEqualTo("expired");
+        assertThat(store.batchExists("dev-writer01", "main", 2)).isFalse();
+        assertThat(offer(3).orTimeout(10, TimeUnit.SECONDS).join()).isEqualTo(TelemetrySink.Outcome.STORED);
+        assertThat(store.batchExists("dev-writer01", "main", 3)).isTrue();
+    }
+
+    @Test
     void admitsABatchLargerThanTheCapacityIntoAnEmptyQueue() {
         // given a queue for 5 readings and an idle writer
         writer = writer(5, 100, 10_000);

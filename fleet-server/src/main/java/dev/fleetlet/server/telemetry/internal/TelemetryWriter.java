@@ -29,6 +29,9 @@ import org.slf4j.LoggerFactory;
  * device keeps it and retries. The writer also keeps a moving average of its speed, measured on
  * transactions of at least {@code flushReadings} readings, and caps a backlog transaction at half of
  * {@code maxQueueWait} worth of readings, so that the transaction itself does not outlast the timeout.
+ * A batch that has waited longer than {@code expireAfter} (the broker's ingest timeout: the device has been
+ * told "not stored" already and will send it again) is not written but completed as FAILED "expired", so a
+ * starved writer does not spend itself on answers nobody receives.
  */
 public final class TelemetryWriter implements AutoCloseable {
 
@@ -52,6 +55,7 @@ public final class TelemetryWriter implements AutoCloseable {
     private final Listener listener;
     private final Thread thread;
     private final long maxQueueWaitNanos;
+    private volatile long expireAfterNanos;
     /** Moving average of readings written per second of transaction time; 0 until the first flush. */
     private volatile double readingsPerSecond;
     private volatile boolean running = true;
@@ -100,6 +104,19 @@ public final class TelemetryWriter implements AutoCloseable {
         }
         queue.add(batch);
         return true;
+    }
+
+    /**
+     * Batches that waited longer than this before the writer took them are failed ("expired") instead of
+     * written; zero (the default) never expires them. Set it to the broker's ingest timeout.
+     */
+    public void expireAfter(Duration expireAfter) {
+        this.expireAfterNanos = expireAfter.toNanos();
+    }
+
+    private boolean expired(PendingBatch p) {
+        long limit = expireAfterNanos;
+        return limit > 0 && System.nanoTime() - p.enqueuedNanos() > limit;
     }
 
     private boolean waitedTooLong() {
@@ -172,6 +189,10 @@ public final class TelemetryWriter implements AutoCloseable {
                 if (first == null) {
                     continue;
                 }
+                if (expired(first)) {
+                    expire(first);
+                    continue;
+                }
                 flush.add(first);
                 int readings = first.batch().readings().size();
                 long deadline = System.nanoTime() + flushIntervalNanos;
@@ -188,6 +209,10 @@ public final class TelemetryWriter implements AutoCloseable {
                         if (next == null) {
                             break;
                         }
+                    }
+                    if (expired(next)) {
+                        expire(next);
+                        continue;
                     }
                     flush.add(next);
                     readings += next.batch().readings().size();
@@ -243,6 +268,15 @@ public final class TelemetryWriter implements AutoCloseable {
             log.error("telemetry flush failed batches={} readings={} error={}", flush.size(), readings, e.toString());
             fail(flush, e);
         }
+    }
+
+    private void expire(PendingBatch p) {
+        try {
+            listener.failed(List.of(p), new IllegalStateException("expired"));
+        } catch (RuntimeException e) {
+            log.warn("telemetry writer listener failed", e);
+        }
+        p.done().complete(new TelemetrySink.Outcome(TelemetrySink.Outcome.Status.FAILED, "expired"));
     }
 
     private void fail(List<PendingBatch> batches, Exception error) {
