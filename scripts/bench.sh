@@ -16,9 +16,11 @@ case "$name" in
   containers)            module=edge-agent;     test=ContainerReleaseBench ;;
   agent)                 module=edge-agent;     test=AgentBench ;;
   dashboard)             module=fleet-server;   test=DashboardBench ;;
+  rollout)               module=fleet-server;   test=RolloutDispatchBench ;;
+  rollout-scale)         module=hil-tests;      test=RolloutScaleBench ;;
   *)
     echo "unknown benchmark '$name'" >&2
-    echo "known: drivers ingest telemetry-ingest client-directory-auth container-start image-pull containers agent dashboard" >&2
+    echo "known: drivers ingest telemetry-ingest client-directory-auth container-start image-pull containers agent rollout rollout-scale dashboard" >&2
     exit 2
     ;;
 esac

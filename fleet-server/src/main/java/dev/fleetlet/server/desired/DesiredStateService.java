@@ -32,12 +32,14 @@ import org.slf4j.LoggerFactory;
  * {@link #record(List)} joins the caller's transaction so the rollout engine marks a device dispatched in
  * the same commit. A crash between commit and publish is repaired by {@link #republishUnconfirmed()} at
  * start (every desired state whose generation the device has not reported yet is published again; a device
- * ignores a generation it already has, so this is harmless). Publishing runs on one background thread and
- * never blocks the caller. Without a broker (MQTT disabled) nothing is published; states stay stored.
+ * ignores a generation it already has, so this is harmless). Publishing runs on a few background threads
+ * (a large batch is split between them) and never blocks the caller. Without a broker (MQTT disabled) nothing is published; states stay stored.
  */
 public class DesiredStateService implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(DesiredStateService.class);
+    /** Threads encoding and handing desired states to the broker (encoding and schema checks cost CPU). */
+    static final int PUBLISH_THREADS = Math.max(2, Math.min(8, Runtime.getRuntime().availableProcessors()));
     /** Rows per transaction in {@link #assignAll}. */
     public static final int BATCH = 500;
 
@@ -59,8 +61,9 @@ public class DesiredStateService implements AutoCloseable {
         this.catalog = catalog;
         this.publisher = publisher;
         this.clock = clock;
-        this.publishing = Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, "desired-publish");
+        java.util.concurrent.atomic.AtomicInteger n = new java.util.concurrent.atomic.AtomicInteger();
+        this.publishing = Executors.newFixedThreadPool(PUBLISH_THREADS, r -> {
+            Thread t = new Thread(r, "desired-publish-" + n.incrementAndGet());
             t.setDaemon(true);
             return t;
         });
@@ -118,8 +121,13 @@ public class DesiredStateService implements AutoCloseable {
         if (states.isEmpty()) {
             return CompletableFuture.completedFuture(null);
         }
-        List<StoredDesiredState> copy = List.copyOf(states);
-        return CompletableFuture.supplyAsync(() -> publishNow(copy), publishing).thenCompose(f -> f);
+        List<CompletableFuture<Void>> parts = new ArrayList<>();
+        int chunk = Math.max(50, (states.size() + PUBLISH_THREADS - 1) / PUBLISH_THREADS);
+        for (int from = 0; from < states.size(); from += chunk) {
+            List<StoredDesiredState> part = List.copyOf(states.subList(from, Math.min(states.size(), from + chunk)));
+            parts.add(CompletableFuture.supplyAsync(() -> publishNow(part), publishing).thenCompose(f -> f));
+        }
+        return CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new));
     }
 
     private CompletableFuture<Void> publishNow(List<StoredDesiredState> states) {

@@ -205,7 +205,9 @@ public class RolloutEngine implements AutoCloseable {
     private boolean step(String id, Held h, Instant now) {
         RolloutState before = h.state;
         List<Command> commands = store.commandsAfter(id, before.lastCommandSeq());
+        long s0 = System.nanoTime();
         Decision d = RolloutController.step(before, new Observations(h.pending, commands), now);
+        long s1 = System.nanoTime();
         boolean changed = !d.state().equals(before) || !d.effects().isEmpty() || !d.rejected().isEmpty();
         if (!changed) {
             h.pending.clear();
@@ -257,9 +259,17 @@ public class RolloutEngine implements AutoCloseable {
             stored.addAll(desired.record(assignments));
             return true;
         });
+        long s2 = System.nanoTime();
         if (!fenced) {
             log.warn("rollout lease lost before commit rolloutId={} owner={}", id, owner);
             return false;
+        }
+        if (s2 - s0 >= 1_000_000_000L) {
+            log.info("slow rollout step rolloutId={} devices={} decideMs={} commitMs={} desiredStates={}", id,
+                    before.devices().size(), (s1 - s0) / 1_000_000, (s2 - s1) / 1_000_000, stored.size());
+        } else {
+            log.debug("rollout step rolloutId={} decideMs={} commitMs={} desiredStates={}", id, (s1 - s0) / 1_000_000,
+                    (s2 - s1) / 1_000_000, stored.size());
         }
         h.state = d.state();
         h.pending.clear();

@@ -32,8 +32,10 @@ public class InMemoryReleaseCatalog implements ReleaseCatalog {
 
     public void add(String id, RequiredCapabilities requires) {
         String version = id.substring(id.indexOf('-') + 1);
-        releases.put(id, new CatalogRelease(new Release(id, "app", version, JsonNodeFactory.instance.objectNode()
-                .set("services", JsonNodeFactory.instance.objectNode())), requires));
+        com.fasterxml.jackson.databind.node.ObjectNode spec = JsonNodeFactory.instance.objectNode();
+        spec.putObject("services").putObject("web").put("image", "registry.example/app:" + version + "@sha256:"
+                + "0".repeat(63) + version.charAt(0));
+        releases.put(id, new CatalogRelease(new Release(id, "app", version, spec), requires));
     }
 
     @Override

@@ -1,0 +1,94 @@
+package dev.fleetlet.server.desired;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.fleetlet.protocol.message.DeviceEvent;
+import dev.fleetlet.protocol.message.ReportedState;
+import dev.fleetlet.protocol.message.ServiceStatus;
+import dev.fleetlet.server.db.Jdbc;
+import dev.fleetlet.server.events.DeviceEventStore;
+import dev.fleetlet.server.events.FleetEvent;
+import dev.fleetlet.server.events.InProcessEventBus;
+import dev.fleetlet.server.rollout.Observation;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.flywaydb.core.Flyway;
+import org.h2.jdbcx.JdbcDataSource;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Reported states and device events from the broker: stored, de-duplicated, turned into rollout observations. */
+class ReportedStateIntakeTest {
+
+    static final Instant T = Instant.parse("2026-05-04T08:00:00Z");
+
+    @TempDir
+    Path dir;
+    Jdbc jdbc;
+    ReportedStateIntake intake;
+    final List<Observation> observed = new CopyOnWriteArrayList<>();
+    DeviceEventStore events;
+
+    @BeforeEach
+    void open() {
+        JdbcDataSource ds = new JdbcDataSource();
+        ds.setURL("jdbc:h2:file:" + dir.resolve("intake") + ";DB_CLOSE_DELAY=-1");
+        ds.setUser("sa");
+        Flyway.configure().dataSource(ds).locations("classpath:db/migration").load().migrate();
+        jdbc = new Jdbc(ds);
+        events = new DeviceEventStore(jdbc);
+        intake = new ReportedStateIntake(jdbc, new InProcessEventBus(events, Clock.systemUTC()), observed::addAll, 100);
+    }
+
+    @AfterEach
+    void close() {
+        intake.close();
+    }
+
+    private static ReportedState state(String device, long gen, ReportedState.Status status, String release, String health) {
+        return new ReportedState(1, device, gen, T, status, release, "app-1", null,
+                List.of(new ServiceStatus("web", "r/web@sha256:" + "a".repeat(64), "running", health, 0, null, null, null, null)));
+    }
+
+    @Test
+    void storesTheLatestReportedStateAndMapsHealthToObservations() {
+        intake.reported(state("d1", 3, ReportedState.Status.APPLIED, "app-2", "starting"), T);
+        intake.reported(state("d1", 3, ReportedState.Status.APPLIED, "app-2", "healthy"), T.plusSeconds(5));
+        intake.reported(state("d2", 1, ReportedState.Status.APPLIED, "app-2", "unhealthy"), T.plusSeconds(6));
+        intake.reported(state("d3", 1, ReportedState.Status.ROLLED_BACK, "app-1", "healthy"), T.plusSeconds(7));
+
+        await().untilAsserted(() -> assertThat(observed).hasSize(4));
+        assertThat(observed).extracting(Observation::kind).containsExactly(Observation.Kind.APPLIED,
+                Observation.Kind.HEALTHY, Observation.Kind.UNHEALTHY, Observation.Kind.ROLLED_BACK);
+        assertThat(observed.get(2).reason()).contains("web");
+        assertThat(jdbc.query("SELECT generation, status, release_id, reported_at FROM device_reported_state WHERE device_id = 'd1'",
+                rs -> rs.getLong(1) + " " + rs.getString(2) + " " + rs.getString(3) + " " + Jdbc.instant(rs, "reported_at")))
+                .containsExactly("3 applied app-2 " + T.plusSeconds(5));
+        assertThat(events.forDevice("d1", 0, 10).items()).extracting(FleetEvent::type)
+                .containsExactly(ReportedStateIntake.STATE_CHANGED);
+    }
+
+    @Test
+    void storesEachDeviceEventOnceEvenWhenRedelivered() {
+        DeviceEvent failed = new DeviceEvent(1, "d1", 42, T, DeviceEvent.Type.UPDATE_FAILED, 3L, "app-2", null, "pull failed");
+        intake.event(failed, T);
+        intake.event(failed, T.plusSeconds(1));
+        await().untilAsserted(() -> assertThat(observed).hasSize(1));
+        intake.event(failed, T.plusSeconds(2));
+        intake.event(new DeviceEvent(1, "d1", 43, T, DeviceEvent.Type.STORAGE_LOW, null, null, null, "5 % free"), T);
+        await().untilAsserted(() -> assertThat(events.forDevice("d1", 0, 10).items()).hasSize(2));
+        assertThat(observed).singleElement().satisfies(o -> {
+            assertThat(o.kind()).isEqualTo(Observation.Kind.FAILED);
+            assertThat(o.reason()).isEqualTo("pull failed");
+            assertThat(o.at()).isEqualTo(T);
+        });
+        assertThat(events.forDevice("d1", 0, 10).items()).extracting(FleetEvent::type)
+                .containsExactly("device.storage.low", "device.update.failed");
+    }
+}
