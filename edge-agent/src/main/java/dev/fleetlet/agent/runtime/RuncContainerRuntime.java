@@ -327,42 +327,7 @@ public final class RuncContainerRuntime implements ContainerRuntime {
         }
         Path pidFile = dir(id).resolve("exec-" + execs.incrementAndGet() + ".pid");
         Process p = runc.exec(id, pidFile, command, dir(id).resolve("exec.log").toFile());
-        return new ExecHandle() {
-            @Override
-            public Optional<Integer> exitCode() {
-                if (p.isAlive()) {
-                    return Optional.empty();
-                }
-                deleteQuietly(pidFile);
-                return Optional.of(p.exitValue());
-            }
-
-            @Override
-            public void kill() {
-                // Kill the command itself, not runc exec: runc exec is its reaper. Killed first, it would leave the
-                // command (or its zombie) to the container's init, which may never reap it. runc writes the pid
-                // file once the command runs, so wait (briefly) for it.
-                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
-                while (p.isAlive() && System.nanoTime() < deadline) {
-                    try {
-                        long pid = Long.parseLong(Files.readString(pidFile).strip());
-                        ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
-                        break;
-                    } catch (IOException | NumberFormatException e) {
-                        LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
-                    }
-                }
-                try {
-                    if (!p.waitFor(1, TimeUnit.SECONDS)) {
-                        p.destroyForcibly();
-                    }
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    p.destroyForcibly();
-                }
-                deleteQuietly(pidFile);
-            }
-        };
+        return new RuncExecHandle(p, pidFile);
     }
 
     @Override
@@ -465,14 +430,6 @@ public final class RuncContainerRuntime implements ContainerRuntime {
             for (Path p : (Iterable<Path>) walk.sorted(java.util.Comparator.reverseOrder())::iterator) {
                 Files.delete(p);
             }
-        }
-    }
-
-    private static void deleteQuietly(Path p) {
-        try {
-            Files.deleteIfExists(p);
-        } catch (IOException e) {
-            log.debug("cannot delete file={} error={}", p, e.getMessage());
         }
     }
 
