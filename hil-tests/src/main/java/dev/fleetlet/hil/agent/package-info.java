@@ -9,5 +9,8 @@
  * broker and publishes; its standard output and error go to one log file per device that tests read (connects,
  * enrollment errors, the queue's counters) and attach to failures. The fixture never reaches into the
  * agent's process: what it knows comes from that log and the files in the data dir.
+ *
+ * <p>{@link dev.fleetlet.hil.agent.FleetServerProcess} runs the packaged fleet server as its own JVM on a fixed data
+ * dir and ports, for tests that stop and start the server (and its broker) while agents stay up.
  */
 package dev.fleetlet.hil.agent;

@@ -23,15 +23,11 @@ public final class InProcessServer implements AutoCloseable {
     private final EmbeddedServer server;
     private final Path dataDir;
     private final int mqttPort;
-    private final int configuredHttpPort;
-    private final Map<String, Object> extra;
 
-    private InProcessServer(EmbeddedServer server, Path dataDir, int httpPort, int mqttPort, Map<String, Object> extra) {
+    private InProcessServer(EmbeddedServer server, Path dataDir, int mqttPort) {
         this.server = server;
         this.dataDir = dataDir;
-        this.configuredHttpPort = httpPort;
         this.mqttPort = mqttPort;
-        this.extra = Map.copyOf(extra);
     }
 
     /**
@@ -59,58 +55,7 @@ public final class InProcessServer implements AutoCloseable {
         props.put("fleetlet.mqtt.public-uri", "tcp://127.0.0.1:" + mqtt);
         props.putAll(extra);
         EmbeddedServer server = ApplicationContext.run(EmbeddedServer.class, props);
-        return new InProcessServer(server, dataDir, http, mqtt, extra);
-    }
-
-    /**
-     * Stops this server and starts it again on the same data dir (H2 file, broker data), the same HTTP and
-     * MQTT ports and the same extra properties, as an operator restarting the service would; devices keep
-     * their credentials and reconnect to the same address. Waits up to {@code portWait} for the ports to be
-     * free again after the stop.
-     *
-     * @return the new server; this instance is closed
-     * @throws IllegalStateException naming the port when it is still taken after {@code portWait}
-     */
-    public InProcessServer restart(java.time.Duration portWait) {
-        close();
-        awaitFree(configuredHttpPort, portWait);
-        awaitFree(mqttPort, portWait);
-        return start(dataDir, configuredHttpPort, mqttPort, extra);
-    }
-
-    /**
-     * Starts a server again on a data dir and the ports a previous (closed) one used, e.g. after a network cut
-     * simulated by {@link #close()}.
-     */
-    public static InProcessServer startAgain(InProcessServer closed, java.time.Duration portWait) {
-        awaitFree(closed.configuredHttpPort, portWait);
-        awaitFree(closed.mqttPort, portWait);
-        return start(closed.dataDir, closed.configuredHttpPort, closed.mqttPort, closed.extra);
-    }
-
-    /** The HTTP port this server was configured with ({@code micronaut.server.port}). */
-    public int configuredHttpPort() {
-        return configuredHttpPort;
-    }
-
-    private static void awaitFree(int port, java.time.Duration wait) {
-        long deadline = System.nanoTime() + wait.toNanos();
-        while (true) {
-            try {
-                new ServerSocket(port).close();
-                return;
-            } catch (IOException e) {
-                if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException("port " + port + " still in use " + wait + " after the server stopped", e);
-                }
-                try {
-                    Thread.sleep(100); // polling a port, no condition object to wait on
-                } catch (InterruptedException ie) {
-                    Thread.currentThread().interrupt();
-                    throw new IllegalStateException("interrupted waiting for port " + port, ie);
-                }
-            }
-        }
+        return new InProcessServer(server, dataDir, mqtt);
     }
 
     /** Makes logback read the server's configuration, not the broker jar's {@code logback.xml}. */
@@ -124,15 +69,6 @@ public final class InProcessServer implements AutoCloseable {
     /** The HTTP base URI, e.g. {@code http://127.0.0.1:8080}. */
     public URI httpUri() {
         return URI.create("http://127.0.0.1:" + server.getPort());
-    }
-
-    /**
-     * The base URI with the scheme the server actually serves on its main port: {@code https://127.0.0.1:<port>}
-     * when {@code fleetlet.http.tls.keystore} turned HTTPS on (then {@link #httpUri()} is not usable), else as
-     * {@link #httpUri()}.
-     */
-    public URI baseUri() {
-        return URI.create(server.getScheme() + "://127.0.0.1:" + server.getPort());
     }
 
     public int httpPort() {
