@@ -20,7 +20,7 @@ import picocli.CommandLine.Command;
  * {@code fleetctl}, the operator CLI. Exit codes: 0 success, 1 the server or the image refused (the reason
  * is printed), 2 usage error, 3 the server cannot be reached.
  */
-@Command(name = "fleetctl", mixinStandardHelpOptions = true, version = "fleetctl 0.1.0",
+@Command(name = "fleetctl", mixinStandardHelpOptions = true, scope = CommandLine.ScopeType.INHERIT, version = "fleetctl 0.1.0",
         description = "Fleetlet operator CLI: provisioning tokens, approvals, and provisioning settings for SD card images.",
         subcommands = {LoginCommand.class, TokenCommands.class, AllowlistCommands.class, PendingCommands.class,
                 DevicesCommands.class, ImageCommands.class},

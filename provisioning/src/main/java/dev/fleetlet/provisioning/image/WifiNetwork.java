@@ -8,7 +8,7 @@ import javax.crypto.SecretKeyFactory;
 import javax.crypto.spec.PBEKeySpec;
 
 /**
- * A WPA2/WPA3-transition personal Wi-Fi network as written to the boot partition: the SSID and the 256-bit
+ * A WPA2 personal (PSK) Wi-Fi network as written to the boot partition: the SSID and the 256-bit
  * pre-shared key derived from the passphrase (PBKDF2-HMAC-SHA1, 4096 rounds, the SSID as salt, as
  * {@code wpa_passphrase} does), so the passphrase itself is never stored.
  *
@@ -67,7 +67,7 @@ public record WifiNetwork(String ssid, String pskHex, Optional<String> country) 
         country.ifPresent(c -> b.append("country=").append(c).append('\n'));
         b.append("network={\n")
                 .append("\tssid=").append(HexFormat.of().formatHex(ssid.getBytes(StandardCharsets.UTF_8))).append('\n')
-                .append("\tkey_mgmt=WPA-PSK WPA-PSK-SHA256 SAE\n")
+                .append("\tkey_mgmt=WPA-PSK WPA-PSK-SHA256\n")
                 .append("\tpsk=").append(pskHex).append('\n')
                 .append("}\n");
         return b.toString();
