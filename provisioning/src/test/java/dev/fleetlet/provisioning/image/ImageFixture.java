@@ -29,9 +29,23 @@ public final class ImageFixture {
     private ImageFixture() {
     }
 
-    /** A Pi-like image: MBR, FAT32 boot partition (type 0x0c), ext4 root (0x83). */
-    public static Path piImage(Path dir) throws IOException {
-        return build(dir, "pi.img", "c");
+    private static Path template;
+
+    /**
+     * A Pi-like image {@code dir/pi.img}: MBR, FAT32 boot partition (type 0x0c), ext4 root (0x83). Built once per
+     * JVM (mkfs is the slow part) and copied.
+     */
+    public static synchronized Path piImage(Path dir) throws IOException {
+        if (template == null || !Files.exists(template)) {
+            Path tmp = Files.createTempDirectory("fleetctl-fixture-");
+            template = build(tmp, "pi.img", "c");
+            template.toFile().deleteOnExit();
+            tmp.toFile().deleteOnExit();
+            for (String left : List.of("config.txt", "cmdline.txt", "pi.img.root/etc/os-release", "pi.img.root/etc", "pi.img.root")) {
+                Files.deleteIfExists(tmp.resolve(left));
+            }
+        }
+        return Files.copy(template, dir.resolve("pi.img"));
     }
 
     /** The same layout with a given MBR type for partition 1 (e.g. "83" to make it look non-FAT). */
