@@ -196,6 +196,9 @@ public final class FleetApi {
         HttpResponse<byte[]> response;
         try {
             response = http.send(rb.build(), HttpResponse.BodyHandlers.ofByteArray());
+        } catch (javax.net.ssl.SSLException e) {
+            throw new ServerUnreachableException("TLS handshake with the fleet server at " + base + " failed ("
+                    + e.getMessage() + "); if its certificate is signed by your own CA, pass it with --ca-cert", e);
         } catch (IOException e) {
             throw new ServerUnreachableException("cannot reach the fleet server at " + base + ": "
                     + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()), e);
