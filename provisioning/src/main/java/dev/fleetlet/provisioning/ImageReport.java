@@ -30,7 +30,7 @@ final class ImageReport {
         List<List<String>> rows = new ArrayList<>();
         rows.add(List.of("#", "BOOT", "TYPE", "NAME", "START", "SECTORS", "SIZE"));
         for (Partition p : in.table().partitions()) {
-            rows.add(List.of(String.valueOf(p.number()), p.bootable() ? "*" : "", String.format("0x%02x", p.type()), p.typeName(),
+            rows.add(List.of(String.valueOf(p.number()), p.bootable() ? "*" : "", p.typeCode(), p.typeName(),
                     String.valueOf(p.startSector()), String.valueOf(p.sectors()), mib(p.sizeBytes())));
         }
         Output.table(out, rows);
@@ -56,7 +56,7 @@ final class ImageReport {
         doc.put("image", image.toString()).put("kind", in.kind().name()).put("bytes", in.table().diskBytes());
         ArrayNode parts = doc.putArray("partitions");
         for (Partition p : in.table().partitions()) {
-            parts.addObject().put("number", p.number()).put("bootable", p.bootable()).put("type", String.format("0x%02x", p.type()))
+            parts.addObject().put("number", p.number()).put("bootable", p.bootable()).put("type", p.typeCode())
                     .put("typeName", p.typeName()).put("startSector", p.startSector()).put("sectors", p.sectors());
         }
         doc.put("bootPartition", in.boot().number());

@@ -11,7 +11,7 @@ import java.util.List;
 
 /**
  * The MBR partition table of a disk image or block device, read from its first sector (no root, no loop
- * device). Raspberry Pi images use MBR; a GPT disk (protective MBR type 0xee) is recognised and refused.
+ * device). Raspberry Pi images use MBR; a GPT disk (protective MBR type 0xee) is read by {@link GptReader}.
  *
  * @param partitions the used primary partitions in slot order
  * @param diskBytes  size of the image or device in bytes
@@ -60,14 +60,17 @@ public record PartitionTable(List<Partition> partitions, long diskBytes) {
                 throw new ImageException(String.format("not a disk image: partition %d has an invalid status byte 0x%02x", i + 1, status));
             }
             if (type == 0xee) {
-                throw new ImageException("GPT partition table (protective MBR type 0xee) is not supported: "
-                        + "Raspberry Pi images use an MBR with a FAT boot partition first");
+                return GptReader.read(disk, diskBytes);
             }
             parts.add(new Partition(i + 1, type, status == 0x80, start, count));
         }
         if (parts.isEmpty()) {
             throw new ImageException("not a disk image: the MBR has no partitions");
         }
+        return checked(parts, diskBytes);
+    }
+
+    static PartitionTable checked(List<Partition> parts, long diskBytes) {
         for (Partition p : parts) {
             if (p.endBytes() > diskBytes) {
                 throw new ImageException("image truncated: partition " + p.number() + " ends at byte " + p.endBytes()
@@ -85,8 +88,9 @@ public record PartitionTable(List<Partition> partitions, long diskBytes) {
     public Partition bootPartition() {
         Partition first = partitions.get(0);
         if (!first.isFat()) {
-            throw new ImageException(String.format("first partition is not FAT (type 0x%02x, %s): "
-                    + "expected the boot partition (type 0x0c/0x0b/0x0e)", first.type(), first.typeName()));
+            throw new ImageException(String.format("first partition is not FAT (type %s, %s): "
+                    + "expected the boot partition (MBR type 0x0c/0x0b/0x0e, GPT EFI System or basic data)",
+                    first.typeCode(), first.typeName()));
         }
         return first;
     }

@@ -50,12 +50,23 @@ public final class ImageFixture {
 
     /** The same layout with a given MBR type for partition 1 (e.g. "83" to make it look non-FAT). */
     public static Path build(Path dir, String name, String firstType) throws IOException {
+        return buildWith(dir, name, "label: dos\nunit: sectors\nstart=" + BOOT_START + ", size=" + BOOT_SECTORS + ", type=" + firstType
+                + ", bootable\nstart=" + ROOT_START + ", type=83\n");
+    }
+
+    /** The same layout under a GPT: partition 1 EFI System (FAT32), partition 2 Linux filesystem (ext4). */
+    public static Path gptImage(Path dir) throws IOException {
+        return buildWith(dir, "gpt.img", "label: gpt\nunit: sectors\nstart=" + BOOT_START + ", size=" + BOOT_SECTORS
+                + ", type=" + Partition.GPT_EFI_SYSTEM + "\nstart=" + ROOT_START + ", size=" + (IMAGE_BYTES / 512 - ROOT_START - 33)
+                + ", type=" + Partition.GPT_LINUX + "\n");
+    }
+
+    private static Path buildWith(Path dir, String name, String sfdiskScript) throws IOException {
         Path image = dir.resolve(name);
         try (RandomAccessFile f = new RandomAccessFile(image.toFile(), "rw")) {
             f.setLength(IMAGE_BYTES);
         }
-        run(dir, "label: dos\nunit: sectors\nstart=" + BOOT_START + ", size=" + BOOT_SECTORS + ", type=" + firstType
-                + ", bootable\nstart=" + ROOT_START + ", type=83\n", "sfdisk", "-q", image.toString());
+        run(dir, sfdiskScript, "sfdisk", "-q", image.toString());
         Path fat = dir.resolve(name + ".fat");
         run(dir, null, "mkfs.vfat", "-F", "32", "-s", "1", "-n", "BOOT", "-C", fat.toString(), String.valueOf(BOOT_SECTORS / 2));
         Path config = Files.writeString(dir.resolve("config.txt"), CONFIG_TXT);
@@ -64,7 +75,7 @@ public final class ImageFixture {
         Path tree = Files.createDirectories(dir.resolve(name + ".root/etc"));
         Files.writeString(tree.resolve("os-release"), "ID=debian\n");
         Path ext = dir.resolve(name + ".ext4");
-        long rootBytes = IMAGE_BYTES - ROOT_START * 512;
+        long rootBytes = IMAGE_BYTES - ROOT_START * 512 - (sfdiskScript.startsWith("label: gpt") ? 64 * 1024 : 0);
         run(dir, null, "mkfs.ext4", "-q", "-F", "-d", tree.getParent().toString(), ext.toString(), (rootBytes / 1024) + "k");
         copyInto(fat, image, BOOT_START * 512);
         copyInto(ext, image, ROOT_START * 512);

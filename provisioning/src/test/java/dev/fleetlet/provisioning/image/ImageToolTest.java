@@ -143,13 +143,44 @@ class ImageToolTest {
     }
 
     @Test
-    void refusesAGptDisk() throws IOException {
-        // given a real GPT label written by sfdisk
+    void injectsIntoTheEfiSystemPartitionOfAGptImage() throws IOException {
+        // given a GPT image (sfdisk) with a FAT32 EFI System partition first
+        Path image = ImageFixture.gptImage(dir);
+        // when
+        tool.inject(image, Optional.empty(), minimal());
+        // then
+        ImageTool.Inspection in = tool.show(image);
+        assertThat(in.table().partitions()).extracting(Partition::typeName).containsExactly("EFI System", "Linux");
+        assertThat(in.boot()).isEqualTo(new Partition(1, 0, false, 2048, 81920, Partition.GPT_EFI_SYSTEM));
+        assertThat(ImageFixture.mtype(image, BootFiles.PROVISIONING)).isEqualTo(BootFiles.render(minimal()).get(BootFiles.PROVISIONING));
+        assertThat(new String(ImageFixture.mtype(image, "config.txt"), StandardCharsets.UTF_8)).isEqualTo(ImageFixture.CONFIG_TXT);
+    }
+
+    @Test
+    void refusesAGptDiskWithoutAFatPartitionFirst() throws IOException {
+        // given a real GPT label written by sfdisk whose first partition is Linux, and one whose EFI partition is empty
+        Path linux = dir.resolve("gpt-linux.img");
+        Files.write(linux, new byte[8 << 20]);
+        ImageFixture.run(dir, "label: gpt\nstart=2048, size=8192, type=" + Partition.GPT_LINUX + "\n", "sfdisk", "-q", linux.toString());
+        Path empty = dir.resolve("gpt-empty.img");
+        Files.write(empty, new byte[8 << 20]);
+        ImageFixture.run(dir, "label: gpt\nstart=2048, size=8192, type=" + Partition.GPT_EFI_SYSTEM + "\n", "sfdisk", "-q", empty.toString());
+        // then
+        assertThatThrownBy(() -> tool.inject(linux, Optional.empty(), minimal())).isInstanceOf(ImageException.class)
+                .hasMessageContaining("first partition is not FAT (type " + Partition.GPT_LINUX + ", Linux)");
+        assertThatThrownBy(() -> tool.inject(empty, Optional.empty(), minimal())).isInstanceOf(ImageException.class)
+                .hasMessageContaining("no boot sector signature 0x55AA");
+    }
+
+    @Test
+    void refusesAProtectiveMbrWithoutAGptHeader() throws IOException {
+        // given a GPT disk whose header sector was wiped
         Path gpt = dir.resolve("gpt.img");
         Files.write(gpt, new byte[8 << 20]);
-        ImageFixture.run(dir, "label: gpt\nstart=2048, size=8192, type=C12A7328-F81F-11D2-BA4B-00A0C93EC93B\n", "sfdisk", "-q", gpt.toString());
-        assertThatThrownBy(() -> tool.inject(gpt, Optional.empty(), minimal()))
-                .isInstanceOf(ImageException.class).hasMessageContaining("GPT partition table (protective MBR type 0xee) is not supported");
+        ImageFixture.run(dir, "label: gpt\nstart=2048, size=8192, type=" + Partition.GPT_EFI_SYSTEM + "\n", "sfdisk", "-q", gpt.toString());
+        ImageFixture.poke(gpt, 512, new byte[512]);
+        assertThatThrownBy(() -> tool.show(gpt)).isInstanceOf(ImageException.class)
+                .hasMessageContaining("no GPT header signature \"EFI PART\"");
     }
 
     @Test
