@@ -424,14 +424,7 @@ public final class ContainerReleaseRuntime implements ReleaseRuntime {
             }
             ServiceState s;
             try {
-                s = supervisor.supervise(p.container(), p.restart(), p.health());
-                if (!waitForDependencies && s.state() != ServiceState.State.RUNNING) {
-                    // recovery: a container of the release that was stopped (e.g. by the interrupted update) or
-                    // exited while no agent ran starts again now, not after a restart back-off
-                    log.info("recovery restarts container id={} state={}", p.id(), s.state());
-                    supervisor.release(p.id(), settings.stopGrace());
-                    s = supervisor.supervise(p.container(), p.restart(), p.health());
-                }
+                s = waitForDependencies ? supervisor.supervise(p.container(), p.restart(), p.health()) : recoverOne(p);
             } catch (RuntimeException e) {
                 throw new StartFailure("service " + p.service() + " cannot start: " + reason(e));
             }
@@ -442,6 +435,26 @@ public final class ContainerReleaseRuntime implements ReleaseRuntime {
             byService.put(p.service(), p);
         }
         return base;
+    }
+
+    /**
+     * Recovery of one container: adopt it if it runs; one that was stopped (e.g. by the interrupted update), exited
+     * while no agent ran, or left half-created by a kill is removed and started again at once, not after a
+     * restart back-off.
+     */
+    private ServiceState recoverOne(ServicePlan p) {
+        ServiceState s;
+        try {
+            s = supervisor.supervise(p.container(), p.restart(), p.health());
+            if (s.state() == ServiceState.State.RUNNING) {
+                return s;
+            }
+            log.info("recovery restarts container id={} state={}", p.id(), s.state());
+        } catch (RuntimeException e) {
+            log.warn("recovery cannot adopt container id={}, recreating it error={}", p.id(), e.toString());
+        }
+        supervisor.release(p.id(), settings.stopGrace());
+        return supervisor.supervise(p.container(), p.restart(), p.health());
     }
 
     private void stop(Release release) {

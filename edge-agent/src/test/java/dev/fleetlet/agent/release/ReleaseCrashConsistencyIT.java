@@ -65,12 +65,22 @@ class ReleaseCrashConsistencyIT {
     }
 
     @AfterEach
-    void tearDown() {
+    void tearDown() throws Exception {
         if (child != null) {
             child.destroyForcibly();
         }
         new ReleaseFixture(tmp.resolve("agent-root"), RegistryCredentialsProvider.anonymous(), Set.of(registry.host()),
                 ReleaseUpdateChild.SETTINGS).cleanUp();
+        for (String mount : mountsUnder(tmp)) {
+            // the image store's overlay probe mount, left behind when a kill hit the probe (see probeMountsLeft)
+            new ProcessBuilder("umount", "-l", mount).redirectErrorStream(true).start().waitFor();
+        }
+    }
+
+    private static List<String> mountsUnder(Path dir) throws java.io.IOException {
+        try (Stream<String> mounts = Files.lines(Path.of("/proc/self/mountinfo"))) {
+            return mounts.map(l -> l.split(" ")[4]).filter(p -> p.startsWith(dir + "/")).toList();
+        }
     }
 
     @Test
@@ -84,6 +94,7 @@ class ReleaseCrashConsistencyIT {
         long estimateMs = 2500;
         int kills = 0;
         int iterations = 0;
+        int probeMountsLeft = 0;
         long start = System.currentTimeMillis();
         ThreadLocalRandom random = ThreadLocalRandom.current();
 
@@ -112,6 +123,12 @@ class ReleaseCrashConsistencyIT {
             }
             child.destroyForcibly(); // SIGKILL: no shutdown hooks, no close()
             child.waitFor(30, TimeUnit.SECONDS);
+            if (mountsUnder(root.resolve("store")).stream().anyMatch(m -> m.contains(".overlay-probe"))) {
+                probeMountsLeft++;
+                for (String m : mountsUnder(root.resolve("store"))) {
+                    new ProcessBuilder("umount", "-l", m).start().waitFor();
+                }
+            }
             if (done == null) {
                 kills++;
                 String phase = journal.load().phase().name();
@@ -126,7 +143,7 @@ class ReleaseCrashConsistencyIT {
 
         System.out.println("BENCH release-sigkill iterations=" + iterations + " kills=" + kills + " phases="
                 + killsByPhase.size() + " byPhase=" + killsByPhase + " completedWithoutKill=" + outcomes
-                + " seconds=" + (System.currentTimeMillis() - start) / 1000);
+                + " overlayProbeMountsLeftByKill=" + probeMountsLeft + " seconds=" + (System.currentTimeMillis() - start) / 1000);
         assertThat(kills).isGreaterThanOrEqualTo(MIN_KILLS);
         assertThat(killsByPhase.keySet()).hasSizeGreaterThanOrEqualTo(5);
     }
