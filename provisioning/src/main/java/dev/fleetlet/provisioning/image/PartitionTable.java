@@ -46,6 +46,10 @@ public record PartitionTable(List<Partition> partitions, long diskBytes) {
             throw new ImageException(String.format("not a disk image: no MBR signature 0x55AA at byte 510 (found 0x%02X%02X)",
                     mbr.get(510) & 0xff, mbr.get(511) & 0xff));
         }
+        if (looksLikeFatBootSector(mbr)) {
+            throw new ImageException("not a whole disk: " + disk + " starts with a FAT file system, not a partition table "
+                    + "(a partition such as /dev/sdb1 instead of the disk /dev/sdb?)");
+        }
         List<Partition> parts = new ArrayList<>();
         for (int i = 0; i < 4; i++) {
             int base = 446 + i * 16;
@@ -78,6 +82,17 @@ public record PartitionTable(List<Partition> partitions, long diskBytes) {
             }
         }
         return new PartitionTable(parts, diskBytes);
+    }
+
+    /** A FAT volume boot record: x86 jump, then "FAT12/16" at 54 or "FAT32" at 82 as the file system type label. */
+    private static boolean looksLikeFatBootSector(ByteBuffer sector) {
+        int jump = sector.get(0) & 0xff;
+        if (jump != 0xeb && jump != 0xe9) {
+            return false;
+        }
+        String at54 = new String(sector.array(), 54, 5, java.nio.charset.StandardCharsets.US_ASCII);
+        String at82 = new String(sector.array(), 82, 5, java.nio.charset.StandardCharsets.US_ASCII);
+        return at54.startsWith("FAT1") || at82.equals("FAT32");
     }
 
     /**

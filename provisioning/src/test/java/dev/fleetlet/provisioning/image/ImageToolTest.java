@@ -241,6 +241,15 @@ class ImageToolTest {
     }
 
     @Test
+    void refusesABareFatFileSystemAsPartitionNotDisk() throws IOException {
+        // given what a partition device such as /dev/sdb1 holds: a FAT file system without a partition table
+        Path fat = dir.resolve("sdb1");
+        ImageFixture.run(dir, null, "mkfs.vfat", "-F", "32", "-s", "1", "-C", fat.toString(), "40960");
+        assertThatThrownBy(() -> tool.inject(fat, Optional.empty(), minimal())).isInstanceOf(ImageException.class)
+                .hasMessageContaining("not a whole disk").hasMessageContaining("starts with a FAT file system");
+    }
+
+    @Test
     void refusesAMissingFile() {
         assertThatThrownBy(() -> tool.show(dir.resolve("nope.img"))).isInstanceOf(ImageException.class)
                 .hasMessageContaining("no such file or device");
