@@ -33,7 +33,7 @@ async function load(id, enc) {
   document.getElementById('phase').textContent = r.phase + (r.pauseCause ? ' (' + r.pauseCause + ')' : '');
   document.getElementById('phase').dataset.phase = r.phase;
   document.getElementById('total').innerHTML = bar(r.total);
-  document.getElementById('facts').innerHTML = `<dt>Release</dt><dd>${esc(r.releaseId || '')}</dd><dt>Selector</dt><dd><code>${esc(r.selector)}</code></dd>
+  document.getElementById('facts').innerHTML = `<dt>Release</dt><dd>${esc(r.releaseId || '')}</dd><dt>Selector</dt><dd>${r.selector ? '<code>' + esc(r.selector) + '</code>' : 'all devices'}</dd>
     <dt>Kind</dt><dd>${esc(r.kind)}</dd><dt>Created</dt><dd>${when(r.createdAt)} by ${esc(r.createdBy)}</dd><dt>Started</dt><dd>${when(r.startedAt)}</dd>
     <dt>Ended</dt><dd>${when(r.endedAt)}</dd><dt>Current wave</dt><dd>${esc(r.currentGroupName || '')}</dd>`;
   document.getElementById('groups').innerHTML = (r.groups || []).map((g, i) => `<div style="margin-bottom:.6rem"><b>${esc(g.name)}</b>${i === r.currentGroup ? ' <span class="badge">current</span>' : ''}${bar(g)}</div>`).join('');
@@ -44,10 +44,11 @@ async function load(id, enc) {
     try { await api('POST', `/api/v1/rollouts/${enc}/${b.dataset.action}`); toast(b.dataset.action + ' accepted'); setTimeout(() => load(id, enc), 800); }
     catch (e) { toast(e.message, true); }
   });
-  const failed = await api('GET', `/api/v1/rollouts/${enc}/devices?status=FAILED&size=50`);
-  document.getElementById('failed').innerHTML = items(failed).length === 0 ? '<p class="muted">None.</p>'
-    : '<table><tbody>' + items(failed).map(d => `<tr><td><a href="/ui/devices/${encodeURIComponent(d.deviceId)}">${esc(d.deviceId)}</a></td>
-      <td>${esc(d.reason || '')}</td></tr>`).join('') + '</tbody></table>';
+  const failed = (await Promise.all(['FAILED', 'SILENT', 'ROLLED_BACK_LOCALLY', 'ROLLBACK_FAILED']
+    .map(s => api('GET', `/api/v1/rollouts/${enc}/devices?status=${s}&size=50`)))).flatMap(items);
+  document.getElementById('failed').innerHTML = failed.length === 0 ? '<p class="muted">None.</p>'
+    : '<table><tbody>' + failed.map(d => `<tr><td><a href="/ui/devices/${encodeURIComponent(d.deviceId)}">${esc(d.deviceId)}</a></td>
+      <td><span class="badge">${esc(d.status)}</span></td><td>${esc(d.reason || '')}</td></tr>`).join('') + '</tbody></table>';
   const audit = await api('GET', `/api/v1/rollouts/${enc}/audit?size=200`);
   document.getElementById('audit').innerHTML = items(audit).slice().reverse().map(a => `<div><span class="muted">${when(a.at)}</span> ${esc(a.text)}</div>`).join('');
 }

@@ -29,7 +29,7 @@ import org.slf4j.LoggerFactory;
  * with {@link UserService} (same accounts as HTTP Basic), starts a session and redirects (303) to {@code next} or the
  * overview; a wrong password or a disabled user redirects back to the form with {@code error=1} and the same
  * message for both. A login POST whose Origin header names another site is refused with 403.
- * {@code POST /ui/logout} ends the session (CSRF-checked like every state-changing request) and clears the cookies.
+ * {@code GET /} redirects to the dashboard. {@code POST /ui/logout} ends the session (CSRF-checked like every state-changing request) and clears the cookies.
  */
 @Controller
 @Hidden
@@ -50,6 +50,12 @@ public class LoginController {
         this.users = users;
         this.sessions = sessions;
         this.assets = assets;
+    }
+
+    /** The server's root opens the dashboard (which asks for a sign-in first). */
+    @Get
+    public HttpResponse<?> root() {
+        return HttpResponse.seeOther(URI.create(HOME));
     }
 
     @Get(value = LOGIN_PATH, produces = MediaType.TEXT_HTML)

@@ -10,12 +10,12 @@ import io.micronaut.http.filter.ServerFilterPhase;
 import java.util.Locale;
 
 /**
- * Adds a {@code Server-Timing: app;dur=<ms>} header to every dashboard response ({@code /ui/**}): the time from
+ * Adds a {@code Server-Timing: app;dur=<ms>} header to every dashboard and API response ({@code /ui/**}, {@code /api/**}): the time from
  * the request entering the filter chain (before authentication) to the response leaving the controller, without
  * JSON encoding and network time. The browser's developer tools show it next to each request; the dashboard
  * benchmark reads it to report server-side latency.
  */
-@ServerFilter("/ui/**")
+@ServerFilter({"/ui/**", "/api/**"})
 public class ServerTimingFilter implements Ordered {
 
     static final String START = "fleetlet.dashboard.start-nanos";

@@ -29,7 +29,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Dashboard latency at fleet scale: 10,000 devices (3 labels each, 70 % online, events, per-minute telemetry
  * aggregates and reported releases) written straight through the repository and JDBC, then ≥ 200 sequential
- * requests each to the device list API (paging, selector, search), the fleet overview and the devices page, signed in
+ * requests each to the device list API (paging, selector, search), the fleet overview, the detail of a running
+ * rollout over two thirds of the fleet and the devices page, signed in
  * with a session cookie. Server-side time comes from the {@code Server-Timing} header of
  * {@link ServerTimingFilter}; client-observed time includes JSON encoding and the loopback network.
  * {@code -Dbench.devices} and {@code -Dbench.requests} change the sizes. Run with {@code scripts/bench.sh dashboard}.
@@ -46,11 +47,14 @@ class DashboardBench {
     void measuresDashboardLatencyAtTenThousandDevices() throws Exception {
         int devices = Integer.getInteger("bench.devices", 10_000);
         int requests = Integer.getInteger("bench.requests", 300);
-        try (FleetTestServer server = FleetTestServer.start(dataDir, Map.of())) {
+        // releases from the in-memory test catalog (no registry) and an in-memory publisher (no broker)
+        try (FleetTestServer server = FleetTestServer.start(dataDir, Map.of("fleetlet.test.release-catalog", "memory",
+                "fleetlet.test.publisher", "memory"))) {
             long t0 = System.nanoTime();
             seed(server, devices);
             System.out.printf(Locale.ROOT, "seeded devices=%d in %.1f s%n", devices, (System.nanoTime() - t0) / 1e9);
             String cookie = login(server);
+            String rollout = startRollout(server);
             HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
             Random random = new Random(7);
             int pages = devices / 50;
@@ -62,6 +66,7 @@ class DashboardBench {
                 default -> "/ui/api/devices?q=dev-" + random.nextInt(devices / 10) + "&size=50";
             });
             targets.put("overview", i -> "/ui/api/overview");
+            targets.put("rollout-detail", i -> "/api/v1/rollouts/" + rollout);
             targets.put("devices-page", i -> "/ui/devices");
             Map<String, double[]> p95 = new LinkedHashMap<>();
             double worstServer = 0;
@@ -87,12 +92,26 @@ class DashboardBench {
                                 + "client_p95_ms=%.1f%n", t.getKey(), requests, percentile(s, 0.5), sp, percentile(c, 0.5), cp);
             }
             double load = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
-            System.out.printf(Locale.ROOT, "rollout-detail: not measured (no rollout can be created without a release registry "
-                    + "in this benchmark)%n");
             System.out.printf(Locale.ROOT, "BENCH dashboard devices=%d requests=%d list_p95_ms=%.1f overview_p95_ms=%.1f "
-                            + "page_p95_ms=%.1f client_p95_ms=%.1f load=%.2f p95_ms=%.1f%n", devices, requests,
-                    p95.get("device-list")[0], p95.get("overview")[0], p95.get("devices-page")[0], worstClient, load, worstServer);
+                            + "rollout_p95_ms=%.1f page_p95_ms=%.1f client_p95_ms=%.1f load=%.2f p95_ms=%.1f%n", devices, requests,
+                    p95.get("device-list")[0], p95.get("overview")[0], p95.get("rollout-detail")[0], p95.get("devices-page")[0],
+                    worstClient, load, worstServer);
         }
+    }
+
+    /** Creates and starts a rollout of the test catalog's app-1 to the env=prod devices (two thirds of the fleet). */
+    private static String startRollout(FleetTestServer server) {
+        String plan = "{\"canary\":{\"count\":50},\"waves\":[{\"percent\":25},{\"percent\":100}],\"maxConcurrent\":200,"
+                + "\"soak\":\"PT10M\",\"deviceTimeout\":\"PT30M\",\"thresholds\":{\"perWave\":{\"percent\":10}},"
+                + "\"onBreach\":\"PAUSE\"}";
+        HttpResponse<String> created = server.post("/api/v1/rollouts", FleetTestServer.admin(),
+                "{\"releaseId\":\"app-1\",\"selector\":\"env=prod\",\"plan\":" + plan + "}");
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+        String id = FleetTestServer.json(created).get("id").asText();
+        HttpResponse<String> started = server.post("/api/v1/rollouts/" + id + "/start", FleetTestServer.admin(), null);
+        assertThat(started.statusCode()).as(started.body()).isEqualTo(202);
+        System.out.println("rollout id=" + id + " devices=" + FleetTestServer.json(created).get("devices").asInt());
+        return id;
     }
 
     private static Sample call(HttpClient http, URI uri, String cookie) throws IOException, InterruptedException {

@@ -99,6 +99,7 @@ class DashboardSecurityTest {
         assertThat(page.statusCode()).isEqualTo(303);
         assertThat(page.headers().firstValue("location")).hasValue("/ui/login?next=%2Fui%2Fdevices%2F" + deviceId);
         assertThat(send("GET", "/ui", Map.of(), null).statusCode()).isEqualTo(303);
+        assertThat(send("GET", "/", Map.of(), null).headers().firstValue("location")).hasValue("/ui");
         assertThat(send("GET", "/ui/api/overview", Map.of(), null).statusCode()).isEqualTo(401);
         assertThat(send("GET", "/api/v1/devices", Map.of("Cookie", SessionCookies.SESSION + "=forged"), null).statusCode())
                 .isEqualTo(401);
@@ -141,7 +142,10 @@ class DashboardSecurityTest {
         assertThat(page.statusCode()).isEqualTo(200);
         assertThat(page.body()).contains("data-page=\"devices\"").contains("data-role=\"ADMIN\"");
         assertThat(page.headers().firstValue("content-security-policy")).hasValueSatisfying(c -> assertThat(c).contains("frame-ancestors 'none'"));
-        assertThat(json(send("GET", "/ui/api/me", Map.of("Cookie", b.cookie()), null)).get("username").asText()).isEqualTo("admin");
+        assertThat(page.headers().firstValue("server-timing")).hasValueSatisfying(v -> assertThat(v).matches("app;dur=\\d+\\.\\d\\d"));
+        HttpResponse<String> me = send("GET", "/ui/api/me", Map.of("Cookie", b.cookie()), null);
+        assertThat(json(me).get("username").asText()).isEqualTo("admin");
+        assertThat(me.headers().firstValue("server-timing")).isPresent();
     }
 
     @Test
