@@ -49,6 +49,7 @@ export async function render(main) {
     try {
       const p = await api('POST', '/api/v1/rollouts/preview', body());
       document.getElementById('w-error').textContent = '';
+      document.getElementById('w-forecast').classList.remove('muted');
       document.getElementById('w-forecast').innerHTML = `<p><b>${p.devices}</b> devices (${p.excluded} excluded), groups ${esc((p.groupSizes || []).join(' → '))}</p>
         <p>${esc(p.forecast?.summary || '')}</p>` + (p.sample || []).filter(s => !s.included).slice(0, 5)
         .map(s => `<div class="muted">${esc(s.deviceId)}: ${esc((s.reasons || []).map(r => r.text).join('; '))}</div>`).join('');
