@@ -22,8 +22,8 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * SQL of {@code device_desired_state}: generation bumps in JDBC batches (UPDATE, then INSERT for devices
- * without a row, then one SELECT of the new rows), always on the caller's connection so a bump commits
+ * SQL of {@code device_desired_state}: set-based generation bumps (UPDATE per IN list, one SELECT of the new
+ * rows, a batched INSERT for devices without a row), always on the caller's connection so a bump commits
  * together with whatever the caller records (e.g. a rollout device marked dispatched).
  */
 public final class DesiredStateTable {
@@ -36,7 +36,10 @@ public final class DesiredStateTable {
 
     /**
      * Bumps the generation of every assignment's device (a device listed twice takes the last assignment)
-     * and returns the new rows in input order (one per device).
+     * and returns the new rows in input order (one per device). Set-based: assignments with the same release,
+     * configuration and cause (a rollout wave) are written by one {@code UPDATE ... WHERE device_id IN (...)}
+     * per {@value #IN_CHUNK} devices; one SELECT per {@value #IN_CHUNK} reads the new generations back, and
+     * devices without a row yet are inserted at generation 1 in a JDBC batch.
      */
     public static List<StoredDesiredState> bump(Connection c, List<Assignment> assignments, Instant now) throws SQLException {
         Map<String, Assignment> byDevice = new LinkedHashMap<>();
@@ -45,45 +48,55 @@ public final class DesiredStateTable {
             byDevice.put(a.deviceId(), a);
         }
         List<String> ids = new ArrayList<>(byDevice.keySet());
-        Map<String, StoredDesiredState> current = find(c, ids);
+        Map<Assignment, List<String>> byValues = new LinkedHashMap<>();
+        for (Assignment a : byDevice.values()) {
+            byValues.computeIfAbsent(new Assignment("", a.releaseId(), a.config(), a.cause()), k -> new ArrayList<>())
+                    .add(a.deviceId());
+        }
         OffsetDateTime at = OffsetDateTime.ofInstant(now, ZoneOffset.UTC);
-        List<String> inserts = new ArrayList<>();
-        try (PreparedStatement up = c.prepareStatement("UPDATE device_desired_state SET generation = generation + 1, "
-                + "release_id = ?, config = ?, cause = ?, updated_at = ? WHERE device_id = ?")) {
-            for (String id : ids) {
-                Assignment a = byDevice.get(id);
-                StoredDesiredState old = current.get(id);
-                if (old == null) {
-                    inserts.add(id);
-                    continue;
+        for (Map.Entry<Assignment, List<String>> e : byValues.entrySet()) {
+            Assignment v = e.getKey();
+            String sql = "UPDATE device_desired_state SET generation = generation + 1, release_id = ?, cause = ?, "
+                    + "updated_at = ?" + (v.config() == null ? "" : ", config = ?") + " WHERE device_id IN (";
+            List<String> group = e.getValue();
+            for (int from = 0; from < group.size(); from += IN_CHUNK) {
+                List<String> chunk = group.subList(from, Math.min(group.size(), from + IN_CHUNK));
+                try (PreparedStatement up = c.prepareStatement(sql + "?,".repeat(chunk.size() - 1) + "?)")) {
+                    int i = 1;
+                    up.setString(i++, v.releaseId());
+                    up.setString(i++, v.cause());
+                    up.setObject(i++, at);
+                    if (v.config() != null) {
+                        up.setString(i++, json(v.config()));
+                    }
+                    for (String id : chunk) {
+                        up.setString(i++, id);
+                    }
+                    up.executeUpdate();
                 }
-                up.setString(1, a.releaseId());
-                up.setString(2, json(a.config() == null ? old.config() : a.config()));
-                up.setString(3, a.cause());
-                up.setObject(4, at);
-                up.setString(5, id);
-                up.addBatch();
-            }
-            if (inserts.size() < ids.size()) {
-                up.executeBatch();
             }
         }
-        if (!inserts.isEmpty()) {
+        Map<String, StoredDesiredState> after = find(c, ids);
+        if (after.size() < ids.size()) {
             try (PreparedStatement in = c.prepareStatement("INSERT INTO device_desired_state (device_id, generation, "
                     + "release_id, config, cause, updated_at) VALUES (?, 1, ?, ?, ?, ?)")) {
-                for (String id : inserts) {
+                for (String id : ids) {
+                    if (after.containsKey(id)) {
+                        continue;
+                    }
                     Assignment a = byDevice.get(id);
+                    Map<String, String> config = a.config() == null ? Map.of() : a.config();
                     in.setString(1, id);
                     in.setString(2, a.releaseId());
-                    in.setString(3, json(a.config() == null ? Map.of() : a.config()));
+                    in.setString(3, json(config));
                     in.setString(4, a.cause());
                     in.setObject(5, at);
                     in.addBatch();
+                    after.put(id, new StoredDesiredState(id, 1, a.releaseId(), config, a.cause(), now));
                 }
                 in.executeBatch();
             }
         }
-        Map<String, StoredDesiredState> after = find(c, ids);
         List<StoredDesiredState> out = new ArrayList<>(ids.size());
         for (String id : ids) {
             out.add(after.get(id));
@@ -91,11 +104,14 @@ public final class DesiredStateTable {
         return out;
     }
 
+    /** Most device ids in one {@code IN (...)} list. */
+    static final int IN_CHUNK = 500;
+
     /** The stored rows of {@code ids} (missing devices are absent from the map). */
     public static Map<String, StoredDesiredState> find(Connection c, List<String> ids) throws SQLException {
         Map<String, StoredDesiredState> out = new HashMap<>();
-        for (int from = 0; from < ids.size(); from += 500) {
-            List<String> chunk = ids.subList(from, Math.min(ids.size(), from + 500));
+        for (int from = 0; from < ids.size(); from += IN_CHUNK) {
+            List<String> chunk = ids.subList(from, Math.min(ids.size(), from + IN_CHUNK));
             String sql = "SELECT device_id, generation, release_id, config, cause, updated_at FROM device_desired_state "
                     + "WHERE device_id IN (" + "?,".repeat(chunk.size() - 1) + "?)";
             for (StoredDesiredState s : Jdbc.query(c, sql, DesiredStateTable::read, chunk.toArray())) {

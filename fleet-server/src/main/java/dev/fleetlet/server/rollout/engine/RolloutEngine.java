@@ -15,6 +15,8 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -221,70 +223,65 @@ public class RolloutEngine implements AutoCloseable {
             emitProgress(id, h, now);
             return true;
         }
-        List<Assignment> assignments = assignments(id, before, d);
-        List<StoredDesiredState> stored = new ArrayList<>();
+        List<StepParts.Part> parts = StepParts.split(before, d, StepParts.assignments(id, d));
         Jdbc jdbc = store.jdbc();
-        boolean fenced = jdbc.tx(c -> {
-            // fence: the lease must still name this engine (an expired lease nobody took over is still ours);
-            // the row stays locked until commit, so a replica cannot take it over mid-step
-            if (Jdbc.update(c, "UPDATE rollout_leases SET expires_at = ? WHERE rollout_id = ? AND owner = ?",
-                    now.plus(leaseTtl), id, owner) != 1) {
+        int storedCount = 0;
+        long commitNanos = 0;
+        for (int k = 0; k < parts.size(); k++) {
+            StepParts.Part part = parts.get(k);
+            boolean first = k == 0;
+            List<StoredDesiredState> stored = new ArrayList<>();
+            long c0 = System.nanoTime();
+            boolean fenced;
+            try {
+                fenced = jdbc.tx(c -> {
+                    // fence: the lease must still name this engine (an expired lease nobody took over is still ours);
+                    // the row stays locked until commit, so a replica cannot take it over mid-step
+                    if (Jdbc.update(c, "UPDATE rollout_leases SET expires_at = ? WHERE rollout_id = ? AND owner = ?",
+                            now.plus(leaseTtl), id, owner) != 1) {
+                        return false;
+                    }
+                    if (first) {
+                        writeStepFacts(c, id, d, commands, now);
+                    }
+                    store.saveDevices(c, id, part.devices(), now);
+                    stored.addAll(desired.record(part.assignments()));
+                    return true;
+                });
+            } catch (RuntimeException ex) {
+                if (first) {
+                    throw ex;
+                }
+                // earlier parts are committed: the cached state is ahead of the database, load it again
+                log.error("rollout step part failed, state is loaded again rolloutId={} part={} of={}", id, k + 1,
+                        parts.size(), ex);
                 return false;
             }
-            store.save(c, before, d.state(), now);
-            List<RolloutStore.AuditLine> lines = new ArrayList<>();
-            for (Effect e : d.effects()) {
-                if (e instanceof Effect.AuditEntry a) {
-                    lines.add(new RolloutStore.AuditLine(a.at(), a.text()));
-                }
+            commitNanos += System.nanoTime() - c0;
+            if (!fenced) {
+                log.warn("rollout lease lost before commit rolloutId={} owner={} part={} of={}", id, owner, k + 1,
+                        parts.size());
+                return false;
             }
-            for (String r : d.rejected()) {
-                lines.add(new RolloutStore.AuditLine(now, "command rejected: " + r));
+            desired.publish(stored);
+            dispatches.increment(stored.size());
+            storedCount += stored.size();
+            if (first) {
+                tellListener(id, d);
             }
-            store.audit(c, id, lines);
-            Set<Long> rejectedSeqs = new HashSet<>();
-            for (String r : d.rejected()) {
-                Matcher m = SEQ.matcher(r);
-                if (m.find()) {
-                    long seq = Long.parseLong(m.group(1));
-                    rejectedSeqs.add(seq);
-                    store.commandOutcome(c, id, seq, "rejected: " + r);
-                }
-            }
-            for (Command cmd : commands) {
-                if (!rejectedSeqs.contains(cmd.seq()) && cmd.seq() <= d.state().lastCommandSeq()) {
-                    store.commandOutcome(c, id, cmd.seq(), "applied");
-                }
-            }
-            stored.addAll(desired.record(assignments));
-            return true;
-        });
-        long s2 = System.nanoTime();
-        if (!fenced) {
-            log.warn("rollout lease lost before commit rolloutId={} owner={}", id, owner);
-            return false;
         }
+        long s2 = System.nanoTime();
         if (s2 - s0 >= 1_000_000_000L) {
-            log.info("slow rollout step rolloutId={} devices={} decideMs={} commitMs={} desiredStates={}", id,
-                    before.devices().size(), (s1 - s0) / 1_000_000, (s2 - s1) / 1_000_000, stored.size());
+            log.info("slow rollout step rolloutId={} devices={} decideMs={} commitMs={} parts={} desiredStates={}", id,
+                    before.devices().size(), (s1 - s0) / 1_000_000, commitNanos / 1_000_000, parts.size(), storedCount);
         } else {
-            log.debug("rollout step rolloutId={} decideMs={} commitMs={} desiredStates={}", id, (s1 - s0) / 1_000_000,
-                    (s2 - s1) / 1_000_000, stored.size());
+            log.debug("rollout step rolloutId={} decideMs={} commitMs={} parts={} desiredStates={}", id,
+                    (s1 - s0) / 1_000_000, commitNanos / 1_000_000, parts.size(), storedCount);
         }
         h.state = d.state();
         h.pending.clear();
         h.leaseRenewedAt = now;
         h.progressDue = true;
-        desired.publish(stored);
-        dispatches.increment(stored.size());
-        for (Effect e : d.effects()) {
-            if (e instanceof Effect.AuditEntry a) {
-                listener.audit(id, a.at(), a.text());
-            } else if (e instanceof Effect.PhaseChanged p) {
-                log.info("rollout phase rolloutId={} from={} to={}", id, p.from(), p.to());
-                listener.phase(id, p.from(), p.to(), p.at());
-            }
-        }
         emitProgress(id, h, now);
         if (h.state.phase().isFinal()) {
             emitProgressNow(id, h, now);
@@ -294,18 +291,45 @@ public class RolloutEngine implements AutoCloseable {
         return true;
     }
 
-    private List<Assignment> assignments(String id, RolloutState before, Decision d) {
-        List<Assignment> out = new ArrayList<>();
+    /** The rollout row, audit lines and command outcomes of a step (written with its first part). */
+    private void writeStepFacts(Connection c, String id, Decision d, List<Command> commands, Instant now)
+            throws SQLException {
+        store.saveRollout(c, d.state(), now);
+        List<RolloutStore.AuditLine> lines = new ArrayList<>();
         for (Effect e : d.effects()) {
-            if (e instanceof Effect.DispatchDesired x) {
-                out.add(new Assignment(x.deviceId(), x.releaseId(), null, "rollout " + id));
-            } else if (e instanceof Effect.DispatchRollback x) {
-                out.add(new Assignment(x.deviceId(), x.releaseId(), null, "rollout " + id + " rollback"));
-            } else if (e instanceof Effect.Hold x) {
-                out.add(new Assignment(x.deviceId(), x.releaseId(), null, "rollout " + id + " hold"));
+            if (e instanceof Effect.AuditEntry a) {
+                lines.add(new RolloutStore.AuditLine(a.at(), a.text()));
             }
         }
-        return out;
+        for (String r : d.rejected()) {
+            lines.add(new RolloutStore.AuditLine(now, "command rejected: " + r));
+        }
+        store.audit(c, id, lines);
+        Set<Long> rejectedSeqs = new HashSet<>();
+        for (String r : d.rejected()) {
+            Matcher m = SEQ.matcher(r);
+            if (m.find()) {
+                long seq = Long.parseLong(m.group(1));
+                rejectedSeqs.add(seq);
+                store.commandOutcome(c, id, seq, "rejected: " + r);
+            }
+        }
+        for (Command cmd : commands) {
+            if (!rejectedSeqs.contains(cmd.seq()) && cmd.seq() <= d.state().lastCommandSeq()) {
+                store.commandOutcome(c, id, cmd.seq(), "applied");
+            }
+        }
+    }
+
+    private void tellListener(String id, Decision d) {
+        for (Effect e : d.effects()) {
+            if (e instanceof Effect.AuditEntry a) {
+                listener.audit(id, a.at(), a.text());
+            } else if (e instanceof Effect.PhaseChanged p) {
+                log.info("rollout phase rolloutId={} from={} to={}", id, p.from(), p.to());
+                listener.phase(id, p.from(), p.to(), p.at());
+            }
+        }
     }
 
     private void emitProgress(String id, Held h, Instant now) {

@@ -17,6 +17,8 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -24,7 +26,7 @@ import java.util.Optional;
 /**
  * Persistence of rollouts: the {@code rollouts} row (phase, current group, plan, ...), one
  * {@code rollout_devices} row per device (written whole at creation, then only the rows a step changed,
- * in a JDBC batch), operator commands with their per-rollout seq, the audit log, and the lease table.
+ * by set-based UPDATEs grouped by equal values), operator commands with their per-rollout seq, the audit log, and the lease table.
  * Every method taking a {@link Connection} runs inside the caller's transaction. Portable SQL (H2, PostgreSQL).
  */
 public class RolloutStore {
@@ -100,30 +102,60 @@ public class RolloutStore {
 
     /** Writes the state a step produced: the rollout row and the device rows that differ from {@code before}. */
     public void save(Connection c, RolloutState before, RolloutState after, Instant now) throws SQLException {
+        saveRollout(c, after, now);
+        List<DeviceProgress> changed = new ArrayList<>();
+        for (int i = 0; i < after.devices().size(); i++) {
+            DeviceProgress d = after.devices().get(i);
+            if (!Objects.equals(d, before.devices().get(i))) {
+                changed.add(d);
+            }
+        }
+        saveDevices(c, after.rolloutId(), changed, now);
+    }
+
+    /** Writes the {@code rollouts} row of {@code after} (phase, group, command seq, times). */
+    public void saveRollout(Connection c, RolloutState after, Instant now) throws SQLException {
         Jdbc.update(c, "UPDATE rollouts SET phase = ?, pause_cause = ?, current_group = ?, last_command_seq = ?, "
                         + "outside_window = ?, started_at = ?, ended_at = ?, updated_at = ? WHERE id = ?",
                 after.phase(), after.pauseCause(), after.currentGroup(), after.lastCommandSeq(), after.outsideWindow(),
                 after.startedAt(), after.endedAt(), now, after.rolloutId());
-        try (PreparedStatement ps = c.prepareStatement("UPDATE rollout_devices SET group_index = ?, status = ?, "
-                + "target_release = ?, previous_release = ?, dispatched_at = ?, healthy_since = ?, offline_since = ?, "
-                + "last_observed_at = ?, reason = ?, attempts = ?, release_may_run = ?, updated_at = ? "
-                + "WHERE rollout_id = ? AND device_id = ?")) {
-            boolean any = false;
-            for (int i = 0; i < after.devices().size(); i++) {
-                DeviceProgress d = after.devices().get(i);
-                if (Objects.equals(d, before.devices().get(i))) {
-                    continue;
+    }
+
+    /**
+     * Writes device rows of a rollout. Rows that differ only in their device id (a wave dispatched at one
+     * instant: same status, release, time, attempts) are written by one {@code UPDATE ... WHERE device_id IN (...)}
+     * per {@value #IN_CHUNK} devices, so dispatching thousands of devices costs a few statements, not one each.
+     */
+    public void saveDevices(Connection c, String rolloutId, List<DeviceProgress> devices, Instant now) throws SQLException {
+        Map<DeviceProgress, List<String>> byValues = new LinkedHashMap<>();
+        for (DeviceProgress d : devices) {
+            byValues.computeIfAbsent(withoutId(d), k -> new ArrayList<>()).add(d.deviceId());
+        }
+        String head = "UPDATE rollout_devices SET group_index = ?, status = ?, target_release = ?, previous_release = ?, "
+                + "dispatched_at = ?, healthy_since = ?, offline_since = ?, last_observed_at = ?, reason = ?, attempts = ?, "
+                + "release_may_run = ?, updated_at = ? WHERE rollout_id = ? AND device_id IN (";
+        for (Map.Entry<DeviceProgress, List<String>> e : byValues.entrySet()) {
+            List<String> ids = e.getValue();
+            for (int from = 0; from < ids.size(); from += IN_CHUNK) {
+                List<String> chunk = ids.subList(from, Math.min(ids.size(), from + IN_CHUNK));
+                try (PreparedStatement ps = c.prepareStatement(head + "?,".repeat(chunk.size() - 1) + "?)")) {
+                    bindDevice(ps, 1, e.getKey(), now);
+                    ps.setString(13, rolloutId);
+                    for (int i = 0; i < chunk.size(); i++) {
+                        ps.setString(14 + i, chunk.get(i));
+                    }
+                    ps.executeUpdate();
                 }
-                bindDevice(ps, 1, d, now);
-                ps.setString(13, after.rolloutId());
-                ps.setString(14, d.deviceId());
-                ps.addBatch();
-                any = true;
-            }
-            if (any) {
-                ps.executeBatch();
             }
         }
+    }
+
+    /** Most device ids in one {@code IN (...)} list. */
+    static final int IN_CHUNK = 500;
+
+    private static DeviceProgress withoutId(DeviceProgress d) {
+        return new DeviceProgress("", d.group(), d.status(), d.targetRelease(), d.previousRelease(), d.dispatchedAt(),
+                d.healthySince(), d.offlineSince(), d.lastObservedAt(), d.reason(), d.attempts(), d.releaseMayRun());
     }
 
     /** Loads a rollout with every device, or empty. */

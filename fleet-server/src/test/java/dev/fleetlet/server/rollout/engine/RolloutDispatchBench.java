@@ -15,14 +15,19 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Time from "start" to every targeted device's desired state accepted by the embedded broker (retained
- * publish completed by its in-process publish service), for a rollout with waves disabled: one wave of
- * 100 %, maxConcurrent = all devices. Server CPU and RSS from /proc/self (the server runs in this JVM).
+ * The server-side component of rollout dispatch: time from "start" to every targeted device's desired state
+ * accepted by the embedded broker (retained publish completed by its in-process publish service; no device is
+ * connected, so nothing is delivered), for a rollout with waves disabled: one wave of 100 %, maxConcurrent =
+ * all devices. {@code first_s} is when the first desired state was accepted. Server CPU and RSS from /proc/self
+ * (the server runs in this JVM). The issue's end-to-end figure (every desired state received by a connected
+ * device) is hil-tests' {@code RolloutScaleBench} ({@code scripts/bench.sh rollout-scale}), which prints
+ * {@code BENCH rollout ...}; this one prints {@code BENCH rollout-dispatch ...}.
  * Run: {@code scripts/bench.sh rollout} or {@code ./mvnw -B -ntp -Pbench -pl fleet-server surefire:test
  * -Dtest=RolloutDispatchBench -Dbench.devices=10000}.
  */
@@ -56,7 +61,11 @@ class RolloutDispatchBench {
             long t0 = System.nanoTime();
             rollouts.command(p.id(), Command.Kind.START, "bench");
             long deadline = t0 + 120_000_000_000L;
+            long first = -1;
             while (desired.publishedCount() - before < n && desired.publishFailureCount() == 0 && System.nanoTime() < deadline) {
+                if (first < 0 && desired.publishedCount() > before) {
+                    first = System.nanoTime() - t0;
+                }
                 Thread.sleep(5);
             }
             long wall = System.nanoTime() - t0;
@@ -67,8 +76,9 @@ class RolloutDispatchBench {
             double seconds = wall / 1e9;
             double cpuSeconds = (cpu1[0] - cpu0[0]) / 100.0;
             double cpuPct = 100.0 * cpuSeconds / seconds;
-            System.out.printf("BENCH rollout devices=%d dispatch_s=%.2f cpu_pct=%.0f rss_mb=%.0f cores=%d db=h2%n", n, seconds,
-                    cpuPct, rssMb(), Runtime.getRuntime().availableProcessors());
+            System.out.printf(Locale.ROOT, "BENCH rollout-dispatch devices=%d dispatch_s=%.2f first_s=%.2f cpu_pct=%.0f "
+                    + "rss_mb=%.0f cores=%d load=%.1f db=h2%n", n, seconds, first / 1e9, cpuPct, rssMb(),
+                    Runtime.getRuntime().availableProcessors(), loadAverage());
         }
     }
 
@@ -77,6 +87,10 @@ class RolloutDispatchBench {
         String stat = Files.readString(Path.of("/proc/self/stat"));
         String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
         return new long[] {Long.parseLong(f[11]) + Long.parseLong(f[12])};
+    }
+
+    private static double loadAverage() throws IOException {
+        return Double.parseDouble(Files.readString(Path.of("/proc/loadavg")).split(" ")[0]);
     }
 
     private static double rssMb() throws IOException {
