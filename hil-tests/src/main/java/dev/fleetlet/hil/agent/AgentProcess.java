@@ -54,10 +54,12 @@ public final class AgentProcess implements AutoCloseable {
     private final Path config;
     private final Path dataDir;
     private final Path logFile;
+    private final String extraConfig;
     private Process process;
     private int starts;
 
-    private AgentProcess(String name, Path workDir, AgentSpec spec, AgentLaunch launch) {
+    private AgentProcess(String name, Path workDir, AgentSpec spec, AgentLaunch launch, String extraConfig) {
+        this.extraConfig = extraConfig;
         this.name = name;
         this.workDir = workDir;
         this.spec = spec;
@@ -72,7 +74,15 @@ public final class AgentProcess implements AutoCloseable {
      * dir unless that is wanted) without starting anything.
      */
     public static AgentProcess create(Path workDir, String name, AgentSpec spec, AgentLaunch launch) {
-        AgentProcess p = new AgentProcess(name, workDir.resolve(name), spec, launch);
+        return create(workDir, name, spec, launch, "");
+    }
+
+    /**
+     * As {@link #create(Path, String, AgentSpec, AgentLaunch)}, with {@code extraConfig} appended to {@code agent.yml}:
+     * further top-level sections the fixture does not write itself (e.g. {@code releases:}), as YAML text.
+     */
+    public static AgentProcess create(Path workDir, String name, AgentSpec spec, AgentLaunch launch, String extraConfig) {
+        AgentProcess p = new AgentProcess(name, workDir.resolve(name), spec, launch, extraConfig);
         p.writeFiles();
         return p;
     }
@@ -303,7 +313,7 @@ public final class AgentProcess implements AutoCloseable {
                         - { type: ads1115, name: %11$s, bus: 1, address: 0x48, interval: %12$s }
                     """.formatted(dataDir, provisioning, root, ms(spec.enrollRetryMax()), ms(spec.reconnectInitial()),
                     ms(spec.reconnectMax()), ms(spec.stableAfter()), ms(spec.batchInterval()), SENSOR_BME280,
-                    SENSOR_SHT3X, SENSOR_ADS1115, interval));
+                    SENSOR_SHT3X, SENSOR_ADS1115, interval) + extraConfig);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the files of agent " + name + " under " + workDir, e);
         }
