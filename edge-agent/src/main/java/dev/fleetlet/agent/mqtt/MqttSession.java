@@ -8,8 +8,8 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import org.eclipse.paho.mqttv5.client.IMqttToken;
@@ -40,8 +40,19 @@ import org.slf4j.LoggerFactory;
  * messages in {@link MemoryPersistence} only (no files in the working directory): telemetry durability
  * comes from the agent's own store-and-forward queue.
  *
- * <p>In-flight window: at most {@code maxInFlight} QoS 1 publishes wait for PUBACK; {@link #publish} waits
- * for a slot instead of failing with Paho's 32202 "too many publishes in progress".
+ * <p>In-flight windows: the broker's Receive Maximum (CONNACK) caps the QoS 1 publishes awaiting PUBACK, and
+ * Paho fails any publish beyond it with 32202 "too many publishes in progress". The session splits it: control
+ * messages (birth, reported state, events, command responses, log chunks; {@link #publish(OutgoingMessage)}) own
+ * {@link #CONTROL_IN_FLIGHT} slots, telemetry ({@link #publish(String, byte[], int, boolean)}) the rest, at most
+ * {@code maxInFlight}; so a telemetry backlog never starves a command response or the birth. Both wait for a slot
+ * instead of failing, and 32202 from Paho (e.g. messages of the previous connection that Paho re-sends on its
+ * own, outside these windows) is back-pressure: the publish waits for an acknowledgement and tries again.
+ *
+ * <p>Connect sequence: CONNECT, then (before anything else is published) outgoing topic aliases off
+ * ({@link OutgoingTopicAliases}), subscribe, birth. When a step after CONNACK fails, the connection is dropped
+ * with {@code disconnectForcibly} (no DISCONNECT packet, so the broker publishes the Will) before the next
+ * attempt; a client Paho still considers connected or connecting is dropped the same way, so a failed attempt
+ * never leaves the session stuck on "client is connected".
  */
 public final class MqttSession implements AutoCloseable, MessagePublisher {
 
@@ -67,27 +78,38 @@ public final class MqttSession implements AutoCloseable, MessagePublisher {
      */
     public static final long MAX_INCOMING_PACKET_BYTES = 512L * 1024;
 
+    /** In-flight slots reserved for control messages (birth, state, events, command responses, log chunks). */
+    public static final int CONTROL_IN_FLIGHT = 4;
+
+    /** How long the subscribe and the birth may take on a fresh connection before it is dropped and retried. */
+    private static final Duration AFTER_CONNECT_TIMEOUT = Duration.ofSeconds(20);
+
     private final SessionSettings settings;
     private final Backoff backoff;
     private final MqttAsyncClient client;
     private final List<Listener> listeners = new CopyOnWriteArrayList<>();
-    private final Semaphore window;
+    private final InFlightWindow telemetryWindow;
+    private final InFlightWindow controlWindow;
+    private final OutgoingTopicAliases aliases;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
     private volatile boolean running;
     private volatile boolean connected;
     private volatile long connectedAtNanos;
+    private final java.util.concurrent.atomic.AtomicLong backPressureWaits = new java.util.concurrent.atomic.AtomicLong();
     private Thread connector;
 
     public MqttSession(SessionSettings settings, Backoff backoff) {
         this.settings = Objects.requireNonNull(settings);
         this.backoff = Objects.requireNonNull(backoff);
-        this.window = new Semaphore(settings.maxInFlight());
+        this.telemetryWindow = new InFlightWindow(settings.maxInFlight());
+        this.controlWindow = new InFlightWindow(CONTROL_IN_FLIGHT);
         try {
             this.client = new MqttAsyncClient(settings.uri().toString(), settings.deviceId(), new MemoryPersistence());
         } catch (MqttException e) {
             throw new IllegalArgumentException("mqtt.uri: cannot use " + settings.uri() + ": " + e.getMessage(), e);
         }
+        this.aliases = OutgoingTopicAliases.of(client);
         client.setCallback(new Callback());
     }
 
@@ -112,59 +134,105 @@ public final class MqttSession implements AutoCloseable, MessagePublisher {
     }
 
     /**
-     * Publishes with PUBACK (QoS 1) or fire-and-forget (QoS 0). Blocks while the in-flight window is full.
+     * Publishes telemetry with PUBACK (QoS 1) or fire-and-forget (QoS 0), in the telemetry share of the in-flight
+     * window. Blocks while that share is full.
      *
      * @return completes when the broker acknowledged (QoS 1) or the message was written (QoS 0); fails when
-     *     the session is down or the broker refused it
+     *     the session is down (not yet connected, or lost before the PUBACK) or the broker refused it
      */
     public CompletableFuture<Void> publish(String topic, byte[] payload, int qos, boolean retained)
             throws InterruptedException {
-        return publish(topic, payload, qos, retained, null);
+        return send(telemetryWindow, topic, payload, qos, retained, null, 0L);
     }
 
-    /** {@link MessagePublisher}: as {@link #publish(String, byte[], int, boolean)}, with correlation data. */
+    /**
+     * {@link MessagePublisher}: a control message in the control share of the in-flight window, with correlation
+     * data when given; otherwise as {@link #publish(String, byte[], int, boolean)}.
+     */
     @Override
     public CompletableFuture<Void> publish(OutgoingMessage m) {
         try {
-            return publish(m.topic(), m.payload(), m.qos(), m.retained(), m.correlationData());
+            return send(controlWindow, m.topic(), m.payload(), m.qos(), m.retained(), m.correlationData(), 0L);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return CompletableFuture.failedFuture(e);
         }
     }
 
-    private CompletableFuture<Void> publish(String topic, byte[] payload, int qos, boolean retained,
-                                            byte[] correlationData) throws InterruptedException {
+    /** Telemetry slots in use and allowed now (the allowance follows the broker's Receive Maximum). */
+    int[] telemetryWindow() {
+        return new int[] {telemetryWindow.used(), telemetryWindow.limit()};
+    }
+
+    /** How often a publish (birth included) found Paho's window full (32202) and waited for an acknowledgement. */
+    long backPressureWaits() {
+        return backPressureWaits.get();
+    }
+
+    /** The outgoing topic alias maximum Paho uses on this connection (0: none; -1: unknown). */
+    int outgoingTopicAliasMaximum() {
+        return aliases.effectiveMaximum();
+    }
+
+    /**
+     * @param connectDeadline 0 for a publish on an established connection; otherwise the {@code System.nanoTime()}
+     *                        by which the publish must have been handed to Paho on the connection being set up
+     */
+    private CompletableFuture<Void> send(InFlightWindow window, String topic, byte[] payload, int qos,
+                                         boolean retained, byte[] correlationData, long connectDeadline)
+            throws InterruptedException {
+        boolean connecting = connectDeadline != 0L;
         CompletableFuture<Void> done = new CompletableFuture<>();
-        window.acquire();
+        if (!connecting && !connected) {
+            done.completeExceptionally(new MqttException(MqttClientException.REASON_CODE_CLIENT_NOT_CONNECTED));
+            return done;
+        }
+        if (!connecting) {
+            window.acquire();
+        } else if (!window.tryAcquire(Math.max(0, (connectDeadline - System.nanoTime()) / 1_000_000))) {
+            done.completeExceptionally(new MqttException(MqttClientException.REASON_CODE_CLIENT_TIMEOUT));
+            return done;
+        }
         MqttProperties properties = jsonProperties();
         if (correlationData != null) {
             properties.setCorrelationData(correlationData);
         }
         MqttMessage message = new MqttMessage(payload, qos, retained, properties);
+        // Paho notifies a delivery token that failed with the lost connection again when it re-sends the message
+        // after the reconnect: the slot is given back once
+        AtomicBoolean released = new AtomicBoolean();
+        Runnable release = () -> {
+            if (released.compareAndSet(false, true)) {
+                window.release();
+            }
+            signal();
+        };
         while (true) {
             try {
                 client.publish(topic, message, null, new MqttActionListener() {
                     @Override
                     public void onSuccess(IMqttToken token) {
-                        window.release();
+                        release.run();
                         done.complete(null);
                     }
 
                     @Override
                     public void onFailure(IMqttToken token, Throwable error) {
-                        window.release();
+                        release.run();
                         done.completeExceptionally(error);
                     }
                 });
                 return done;
             } catch (MqttException e) {
-                if (e.getReasonCode() == MqttClientException.REASON_CODE_MAX_INFLIGHT) {
-                    // the broker's receive maximum is below our window: wait for a completion, then retry
+                boolean live = connecting ? System.nanoTime() - connectDeadline < 0 : connected;
+                if (e.getReasonCode() == MqttClientException.REASON_CODE_MAX_INFLIGHT && live && client.isConnected()) {
+                    // back-pressure: Paho's window (the broker's Receive Maximum) is full, e.g. with messages of
+                    // the previous connection it re-sends on its own; wait for an acknowledgement, then retry
+                    backPressureWaits.incrementAndGet();
                     awaitChange(Duration.ofMillis(50));
                     continue;
                 }
-                window.release();
+                release.run();
                 done.completeExceptionally(e);
                 return done;
             }
@@ -205,34 +273,115 @@ public final class MqttSession implements AutoCloseable, MessagePublisher {
                 awaitChange(Duration.ofSeconds(5));
                 continue;
             }
+            if (connected) {
+                // Paho dropped the connection and has not told the callback yet: same as a lost connection
+                onConnectionLost("paho client not connected");
+                awaitChange(Duration.ofMillis(200)); // let Paho finish shutting the connection down
+            }
+            dropStaleConnection();
+            IMqttToken token;
             try {
-                client.connect(options()).waitForCompletion(settings.connectTimeout().toMillis());
-                afterConnect();
+                token = client.connect(options(settings));
+                token.waitForCompletion(settings.connectTimeout().toMillis());
             } catch (MqttException e) {
-                Duration delay = backoff.next();
-                log.warn("mqtt connect failed deviceId={} uri={} reason={} retryIn={}ms attempt={}",
-                        settings.deviceId(), settings.uri(), e.getMessage(), delay.toMillis(), backoff.attempts());
-                sleep(delay);
+                retryLater("connect", e);
+                continue;
+            }
+            try {
+                afterConnect(token);
+            } catch (MqttException e) {
+                retryLater("after connect", e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                running = false;
             }
         }
     }
 
-    private void afterConnect() throws MqttException {
+    private void retryLater(String step, MqttException e) {
+        int code = e.getReasonCode();
+        if (step.equals("after connect") || code == MqttClientException.REASON_CODE_CLIENT_TIMEOUT
+                || code == MqttClientException.REASON_CODE_CLIENT_CONNECTED
+                || code == MqttClientException.REASON_CODE_CONNECT_IN_PROGRESS) {
+            forceDisconnect();
+        }
+        if (!running) {
+            return;
+        }
+        Duration delay = backoff.next();
+        log.warn("mqtt connect failed deviceId={} uri={} step={} reason={} code={} retryIn={}ms attempt={}",
+                settings.deviceId(), settings.uri(), step, e.getMessage(), code, delay.toMillis(), backoff.attempts());
+        sleep(delay);
+    }
+
+    /**
+     * A connection the session did not complete (CONNACK without subscribe or birth, or a connect still pending
+     * after its timeout) is closed without a DISCONNECT packet, so the broker publishes the Will and the next
+     * {@code connect()} is not refused with "client is connected" or "connect already in progress".
+     */
+    private void dropStaleConnection() {
+        if (client.isConnected()) {
+            forceDisconnect();
+        }
+    }
+
+    private void forceDisconnect() {
+        try {
+            client.disconnectForcibly(0, 1000, false);
+        } catch (MqttException | RuntimeException e) {
+            log.debug("forced disconnect failed deviceId={} error={}", settings.deviceId(), e.toString());
+        }
+        connected = false;
+    }
+
+    private void afterConnect(IMqttToken connect) throws MqttException, InterruptedException {
         String id = settings.deviceId();
+        aliases.disable(); // before anything is published on this connection
+        Integer serverReceiveMaximum = connect.getResponseProperties() == null ? null
+                : connect.getResponseProperties().getReceiveMaximum();
+        applyReceiveMaximum(serverReceiveMaximum == null ? 65_535 : serverReceiveMaximum);
+        long deadline = System.nanoTime() + AFTER_CONNECT_TIMEOUT.toNanos();
         client.subscribe(new MqttSubscription[] {new MqttSubscription(Topics.desiredState(id), 1),
-                new MqttSubscription(Topics.commandRequests(id), 1)}).waitForCompletion(10_000);
-        client.publish(Topics.presence(id), new MqttMessage(settings.birthPresence().get(), 1, true, jsonProperties()))
-                .waitForCompletion(10_000);
+                new MqttSubscription(Topics.commandRequests(id), 1)}).waitForCompletion(AFTER_CONNECT_TIMEOUT.toMillis());
+        CompletableFuture<Void> birth = send(controlWindow, Topics.presence(id), settings.birthPresence().get(), 1,
+                true, null, deadline);
+        try {
+            birth.get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw e.getCause() instanceof MqttException me ? me
+                    : new MqttException(MqttClientException.REASON_CODE_UNEXPECTED_ERROR, e.getCause());
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new MqttException(MqttClientException.REASON_CODE_CLIENT_TIMEOUT);
+        }
+        if (!client.isConnected()) {
+            throw new MqttException(MqttClientException.REASON_CODE_CONNECTION_LOST);
+        }
         connectedAtNanos = System.nanoTime();
         connected = true;
-        log.info("mqtt connected deviceId={} uri={}", id, settings.uri());
+        log.info("mqtt connected deviceId={} uri={} serverReceiveMaximum={} telemetryInFlight={} backPressureWaits={}",
+                id, settings.uri(), serverReceiveMaximum, telemetryWindow.limit(), backPressureWaits.get());
         for (Listener l : listeners) {
             l.connected();
         }
         signal();
     }
 
-    private MqttConnectionOptions options() {
+    /**
+     * Splits the broker's Receive Maximum: control keeps {@link #CONTROL_IN_FLIGHT} (at most half of it), telemetry
+     * gets the rest, at most its configured {@code maxInFlight}.
+     */
+    private void applyReceiveMaximum(int serverReceiveMaximum) {
+        int control = Math.min(CONTROL_IN_FLIGHT, Math.max(1, serverReceiveMaximum / 2));
+        controlWindow.setLimit(control);
+        telemetryWindow.setLimit(Math.min(settings.maxInFlight(), serverReceiveMaximum - control));
+    }
+
+    /**
+     * The CONNECT options: persistent session with explicit expiry, the Will, our Receive Maximum and Maximum
+     * Packet Size, no incoming topic aliases, and the provisioning CA's socket factory only for TLS URIs
+     * ({@code ssl://}, {@code wss://}): Paho refuses an SSL socket factory for a {@code tcp://} broker.
+     */
+    static MqttConnectionOptions options(SessionSettings settings) {
         MqttConnectionOptions o = new MqttConnectionOptions();
         o.setUserName(settings.deviceId());
         o.setPassword(settings.secret().getBytes(StandardCharsets.UTF_8));
@@ -241,18 +390,26 @@ public final class MqttSession implements AutoCloseable, MessagePublisher {
         o.setKeepAliveInterval((int) settings.keepAlive().toSeconds());
         o.setConnectionTimeout((int) Math.max(1, settings.connectTimeout().toSeconds()));
         o.setAutomaticReconnect(false);
-        o.setReceiveMaximum(settings.maxInFlight());
+        o.setReceiveMaximum(settings.maxInFlight() + CONTROL_IN_FLIGHT);
         o.setMaximumPacketSize(MAX_INCOMING_PACKET_BYTES);
+        o.setTopicAliasMaximum(0);
         MqttProperties willProps = jsonProperties();
         willProps.setWillDelayInterval(0L);
         o.setWillMessageProperties(willProps);
         o.setWill(Topics.presence(settings.deviceId()),
                 new MqttMessage(settings.willPresence().get(), 1, true, null));
-        settings.sslContext().ifPresent(ctx -> {
-            o.setSocketFactory(ctx.getSocketFactory());
-            o.setHttpsHostnameVerificationEnabled(true);
-        });
+        if (isTls(settings.uri())) {
+            settings.sslContext().ifPresent(ctx -> {
+                o.setSocketFactory(ctx.getSocketFactory());
+                o.setHttpsHostnameVerificationEnabled(true);
+            });
+        }
         return o;
+    }
+
+    static boolean isTls(java.net.URI uri) {
+        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(java.util.Locale.ROOT);
+        return scheme.equals("ssl") || scheme.equals("wss");
     }
 
     private static MqttProperties jsonProperties() {

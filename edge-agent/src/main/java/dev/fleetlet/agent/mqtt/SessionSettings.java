@@ -13,12 +13,14 @@ import javax.net.ssl.SSLContext;
  * @param uri              broker URI ({@code tcp://} or {@code ssl://})
  * @param deviceId         client id and user name
  * @param secret           password (never logged)
- * @param sslContext       trust for {@code ssl://} (the provisioning CA), or empty for the JDK defaults
+ * @param sslContext       trust for {@code ssl://} and {@code wss://} (the provisioning CA), or empty for the JDK
+ *                         defaults; not used for {@code tcp://}
  * @param keepAlive        MQTT keep-alive
  * @param sessionExpiry    MQTT v5 session expiry interval (explicit: a null expiry with clean start off is not "never")
  * @param connectTimeout   how long one CONNECT may take
  * @param stableAfter      a connection that lasted this long resets the reconnect back-off
- * @param maxInFlight      QoS 1 publishes awaiting PUBACK at most (also sent as Receive Maximum)
+ * @param maxInFlight      telemetry publishes awaiting PUBACK at most (less when the broker's Receive Maximum leaves
+ *                         less room beside the control messages' share; see {@link MqttSession})
  * @param birthPresence    encoded online presence, built fresh at every connect
  * @param willPresence     encoded offline presence (reason connection-lost), registered as the Will at every connect
  * @param shutdownPresence encoded offline presence (reason shutdown), published before a clean disconnect
