@@ -4,11 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
 import java.util.List;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 /** {@code fleetctl allowlist add|list|remove}: serials admitted under the allowlist enrollment policy. */
 @Command(name = "allowlist", description = "Serials admitted under the allowlist enrollment policy.",
@@ -19,13 +16,7 @@ final class AllowlistCommands {
             Output.Column.of("ADDED", "createdAt"), Output.Column.of("NOTE", "note"));
 
     @Command(name = "add", description = "Add serials (up to 1,000 per call; more are sent in batches).")
-    static final class Add implements Runnable {
-        @Spec
-        CommandSpec spec;
-        @Mixin
-        ServerOption server;
-        @Mixin
-        Output output;
+    static final class Add extends ServerCommand.Printing {
         @Option(names = "--note", description = "free text stored with each serial")
         String note;
         @Parameters(paramLabel = "SERIAL", arity = "1..*", description = "board serials")
@@ -33,48 +24,37 @@ final class AllowlistCommands {
 
         @Override
         public void run() {
-            var api = ((Fleetctl) spec.root().userObject()).api(server.normalised());
+            var api = api();
             List<JsonNode> added = new ArrayList<>();
             for (int i = 0; i < serials.size(); i += 1000) {
                 api.addToAllowlist(serials.subList(i, Math.min(serials.size(), i + 1000)), note).forEach(added::add);
             }
-            output.print(spec.commandLine().getOut(), added, COLUMNS);
+            print(added, COLUMNS);
         }
     }
 
     @Command(name = "list", description = "List the allowlist.")
-    static final class ListEntries implements Runnable {
-        @Spec
-        CommandSpec spec;
-        @Mixin
-        ServerOption server;
-        @Mixin
-        Output output;
+    static final class ListEntries extends ServerCommand.Printing {
 
         @Override
         public void run() {
-            var api = ((Fleetctl) spec.root().userObject()).api(server.normalised());
-            output.print(spec.commandLine().getOut(), api.allAllowlist(), COLUMNS);
+            print(api().allAllowlist(), COLUMNS);
         }
     }
 
     @Command(name = "remove", description = "Remove serials from the allowlist.")
-    static final class Remove implements Runnable {
-        @Spec
-        CommandSpec spec;
-        @Mixin
-        ServerOption server;
+    static final class Remove extends ServerCommand {
         @Parameters(paramLabel = "SERIAL", arity = "1..*", description = "board serials")
         List<String> serials;
 
         @Override
         public void run() {
-            var api = ((Fleetctl) spec.root().userObject()).api(server.normalised());
+            var api = api();
             for (String s : serials) {
                 api.removeFromAllowlist(s);
-                spec.commandLine().getOut().println("removed " + s);
+                out().println("removed " + s);
             }
-            spec.commandLine().getOut().flush();
+            out().flush();
         }
     }
 }

@@ -2,10 +2,7 @@ package dev.fleetlet.provisioning;
 
 import java.util.List;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /** {@code fleetctl devices list}: the device registry. */
 @Command(name = "devices", description = "Enrolled devices.", subcommands = DevicesCommands.ListDevices.class)
@@ -21,20 +18,13 @@ final class DevicesCommands {
             }), Output.Column.of("LAST SEEN", "lastSeen"));
 
     @Command(name = "list", description = "List devices, optionally filtered by a label selector.")
-    static final class ListDevices implements Runnable {
-        @Spec
-        CommandSpec spec;
-        @Mixin
-        ServerOption server;
-        @Mixin
-        Output output;
+    static final class ListDevices extends ServerCommand.Printing {
         @Option(names = {"-l", "--selector"}, description = "label selector, e.g. env=prod,site in (a,b)")
         String selector;
 
         @Override
         public void run() {
-            var api = ((Fleetctl) spec.root().userObject()).api(server.normalised());
-            output.print(spec.commandLine().getOut(), api.allDevices(selector), COLUMNS);
+            print(api().allDevices(selector), COLUMNS);
         }
     }
 }

@@ -2,10 +2,7 @@ package dev.fleetlet.provisioning;
 
 import java.util.List;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 /** {@code fleetctl pending list|approve|reject}: the approval queue of the manual enrollment policy. */
 @Command(name = "pending", description = "Enrollments waiting for approval (manual policy).",
@@ -17,54 +14,33 @@ final class PendingCommands {
             Output.Column.of("REQUESTED", "requestedAt"), Output.Column.of("LAST SEEN", "lastSeenAt"));
 
     @Command(name = "list", description = "List enrollment requests.")
-    static final class ListPending implements Runnable {
-        @Spec
-        CommandSpec spec;
-        @Mixin
-        ServerOption server;
-        @Mixin
-        Output output;
+    static final class ListPending extends ServerCommand.Printing {
 
         @Override
         public void run() {
-            var api = ((Fleetctl) spec.root().userObject()).api(server.normalised());
-            output.print(spec.commandLine().getOut(), api.allPending(), COLUMNS);
+            print(api().allPending(), COLUMNS);
         }
     }
 
     @Command(name = "approve", description = "Approve a request: the device is created and enrolls on its next retry.")
-    static final class Approve implements Runnable {
-        @Spec
-        CommandSpec spec;
-        @Mixin
-        ServerOption server;
-        @Mixin
-        Output output;
+    static final class Approve extends ServerCommand.Printing {
         @Parameters(paramLabel = "ID", description = "request id from 'pending list'")
         String id;
 
         @Override
         public void run() {
-            var api = ((Fleetctl) spec.root().userObject()).api(server.normalised());
-            output.print(spec.commandLine().getOut(), List.of(api.approve(id)), DevicesCommands.COLUMNS);
+            print(api().approve(id), DevicesCommands.COLUMNS);
         }
     }
 
     @Command(name = "reject", description = "Reject a request.")
-    static final class Reject implements Runnable {
-        @Spec
-        CommandSpec spec;
-        @Mixin
-        ServerOption server;
-        @Mixin
-        Output output;
+    static final class Reject extends ServerCommand.Printing {
         @Parameters(paramLabel = "ID", description = "request id from 'pending list'")
         String id;
 
         @Override
         public void run() {
-            var api = ((Fleetctl) spec.root().userObject()).api(server.normalised());
-            output.print(spec.commandLine().getOut(), List.of(api.reject(id)), COLUMNS);
+            print(api().reject(id), COLUMNS);
         }
     }
 }

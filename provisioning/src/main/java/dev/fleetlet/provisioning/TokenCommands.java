@@ -6,11 +6,8 @@ import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 /** {@code fleetctl token create|list|revoke}: provisioning tokens. */
 @Command(name = "token", description = "Provisioning tokens: create, list, revoke.",
@@ -45,13 +42,7 @@ final class TokenCommands {
     }
 
     @Command(name = "create", description = "Create a provisioning token for a fleet; the token is printed once, keep it.")
-    static final class Create implements Runnable {
-        @Spec
-        CommandSpec spec;
-        @Mixin
-        ServerOption server;
-        @Mixin
-        Output output;
+    static final class Create extends ServerCommand.Printing {
         @Option(names = "--fleet", required = true, description = "fleet the enrolled devices join ([a-z0-9][a-z0-9-]{0,62})")
         String fleet;
         @Option(names = "--expires", description = "validity: 12h, 30d, 2w, 1y (default: no expiry)")
@@ -67,14 +58,13 @@ final class TokenCommands {
             if (maxUses != null && maxUses < 1) {
                 throw new IllegalArgumentException("--max-uses: must be at least 1, got " + maxUses);
             }
-            Fleetctl root = (Fleetctl) spec.root().userObject();
-            JsonNode created = root.api(server.normalised()).createProvisioningToken(fleet, description, h, maxUses);
-            PrintWriter out = spec.commandLine().getOut();
+            JsonNode created = api().createProvisioningToken(fleet, description, h, maxUses);
+            PrintWriter out = out();
             if (output.json()) {
                 Output.printJson(out, created);
                 return;
             }
-            output.print(out, List.of(created.path("metadata")), COLUMNS);
+            print(created.path("metadata"), COLUMNS);
             out.println();
             out.println("token (shown only now): " + created.path("token").asText());
             out.flush();
@@ -82,36 +72,22 @@ final class TokenCommands {
     }
 
     @Command(name = "list", description = "List provisioning tokens (metadata only).")
-    static final class ListTokens implements Runnable {
-        @Spec
-        CommandSpec spec;
-        @Mixin
-        ServerOption server;
-        @Mixin
-        Output output;
+    static final class ListTokens extends ServerCommand.Printing {
 
         @Override
         public void run() {
-            Fleetctl root = (Fleetctl) spec.root().userObject();
-            output.print(spec.commandLine().getOut(), root.api(server.normalised()).allProvisioningTokens(), COLUMNS);
+            print(api().allProvisioningTokens(), COLUMNS);
         }
     }
 
     @Command(name = "revoke", description = "Revoke a provisioning token: devices can no longer enroll with it.")
-    static final class Revoke implements Runnable {
-        @Spec
-        CommandSpec spec;
-        @Mixin
-        ServerOption server;
-        @Mixin
-        Output output;
+    static final class Revoke extends ServerCommand.Printing {
         @Parameters(paramLabel = "ID", description = "token id (the part after flt_)")
         String id;
 
         @Override
         public void run() {
-            Fleetctl root = (Fleetctl) spec.root().userObject();
-            output.print(spec.commandLine().getOut(), List.of(root.api(server.normalised()).revokeProvisioningToken(id)), COLUMNS);
+            print(api().revokeProvisioningToken(id), COLUMNS);
         }
     }
 }
