@@ -3,12 +3,9 @@ package dev.fleetlet.agent.runtime;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.fleetlet.drivers.testing.MutableClock;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -21,31 +18,7 @@ import org.junit.jupiter.api.Test;
 class RuncSupervisorTest {
     private static final Duration NOT_YET = Duration.ofMillis(150);
 
-    /** A clock the test moves by hand. */
-    static final class MovableClock extends Clock {
-        private volatile Instant now = Instant.parse("2026-01-01T00:00:00Z");
-
-        void advance(Duration d) {
-            now = now.plus(d);
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-    }
-
-    private final MovableClock clock = new MovableClock();
+    private final MutableClock clock = MutableClock.at("2026-01-01T00:00:00Z");
     private final FakeContainerRuntime runtime = new FakeContainerRuntime(clock);
     private final RuncSupervisor sup = new RuncSupervisor(runtime, clock, new RuncSupervisor.Settings(Duration.ofMillis(10),
             Duration.ofSeconds(1), Duration.ofSeconds(8), Duration.ofSeconds(30), Duration.ofSeconds(1)));
