@@ -83,11 +83,6 @@ public final class RolloutScenario {
         return hasCanary ? (g == 0 ? "canary" : "wave " + g) : "wave " + (g + 1);
     }
 
-    /** Prints a rollout's audit log, one line per entry, prefixed; for benchmarks and the demo. */
-    public static List<String> audit(FleetAdminClient admin, String rolloutId) {
-        return admin.rolloutAudit(rolloutId);
-    }
-
     /** The phase of a rollout ({@code RUNNING}, {@code COMPLETED}, ...). */
     public static String phase(FleetAdminClient admin, String rolloutId) {
         JsonNode r = admin.rollout(rolloutId);
