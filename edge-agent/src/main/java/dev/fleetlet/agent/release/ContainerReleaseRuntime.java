@@ -1,11 +1,9 @@
 package dev.fleetlet.agent.release;
 
-import dev.fleetlet.agent.network.AppNetwork;
 import dev.fleetlet.agent.network.AppNetworks;
 import dev.fleetlet.agent.release.internal.ReadinessGate;
 import dev.fleetlet.agent.release.internal.ReleaseJournal;
 import dev.fleetlet.agent.release.internal.ReleaseJournal.Phase;
-import dev.fleetlet.agent.release.internal.ServiceOrder;
 import dev.fleetlet.agent.release.internal.ServiceStats;
 import dev.fleetlet.agent.runtime.ServiceState;
 import dev.fleetlet.agent.runtime.Supervisor;
@@ -13,8 +11,6 @@ import dev.fleetlet.agent.state.ReleaseRuntime;
 import dev.fleetlet.protocol.app.AppSpec;
 import dev.fleetlet.protocol.app.AppSpecJson;
 import dev.fleetlet.protocol.app.DependencyCondition;
-import dev.fleetlet.protocol.app.NetworkMode;
-import dev.fleetlet.protocol.app.ServiceSpec;
 import dev.fleetlet.protocol.app.UpdateStrategy;
 import dev.fleetlet.protocol.message.Release;
 import dev.fleetlet.protocol.message.ServiceStatus;
@@ -65,6 +61,7 @@ public final class ContainerReleaseRuntime implements ReleaseRuntime {
     private final Clock clock;
     private final ReadinessGate gate;
     private final ServiceStats stats;
+    private final ReleasePlans planner;
     private volatile ReleaseJournal.State state;
     private volatile List<ServicePlan> running = List.of();
     private volatile Duration lastServiceGap;
@@ -83,6 +80,7 @@ public final class ContainerReleaseRuntime implements ReleaseRuntime {
         this.clock = clock;
         this.gate = new ReadinessGate(supervisor, settings, clock);
         this.stats = new ServiceStats(supervisor, clock);
+        this.planner = new ReleasePlans(images, networks);
         this.state = journal.load();
     }
 
@@ -131,7 +129,7 @@ public final class ContainerReleaseRuntime implements ReleaseRuntime {
         }
         if (target != null) {
             try {
-                List<ServicePlan> plans = prepare(target, false, null);
+                List<ServicePlan> plans = planner.prepare(target, false, null);
                 start(plans, false);
                 running = plans;
             } catch (StartFailure | RuntimeException e) {
@@ -174,7 +172,7 @@ public final class ContainerReleaseRuntime implements ReleaseRuntime {
         save(state.in(Phase.PULLING, next));
         List<ServicePlan> plans;
         try {
-            plans = prepare(next, true, progress);
+            plans = planner.prepare(next, true, progress);
         } catch (RuntimeException e) {
             discard(next);
             save(state.in(Phase.IDLE, null));
@@ -200,7 +198,7 @@ public final class ContainerReleaseRuntime implements ReleaseRuntime {
         log.info("kill-then-download collected images removed={}", removed);
         List<ServicePlan> plans;
         try {
-            plans = prepare(next, true, progress);
+            plans = planner.prepare(next, true, progress);
         } catch (RuntimeException e) {
             rollback(old, next, "release " + next.id() + " not installed: " + reason(e));
             return;
@@ -213,7 +211,7 @@ public final class ContainerReleaseRuntime implements ReleaseRuntime {
         save(state.in(Phase.PULLING, next));
         List<ServicePlan> plans;
         try {
-            plans = prepare(next, true, progress);
+            plans = planner.prepare(next, true, progress);
         } catch (RuntimeException e) {
             discard(next);
             save(state.in(Phase.IDLE, null));
@@ -295,7 +293,7 @@ public final class ContainerReleaseRuntime implements ReleaseRuntime {
         }
         Optional<String> failure;
         try {
-            List<ServicePlan> plans = prepare(old, false, null);
+            List<ServicePlan> plans = planner.prepare(old, false, null);
             failure = startAndWait(plans);
             running = plans;
         } catch (RuntimeException e) {
@@ -355,48 +353,6 @@ public final class ContainerReleaseRuntime implements ReleaseRuntime {
     }
 
     // ---- helpers ----
-
-    /** Pulls (or finds) the images, assembles rootfs, attaches the network and translates every service. */
-    private List<ServicePlan> prepare(Release release, boolean pull, Progress progress) {
-        AppSpec spec = AppSpecJson.fromJson(release.spec(), release.name());
-        Map<String, ReleaseImages.Pulled> pulled = new HashMap<>();
-        long bytes = 0;
-        int n = 0;
-        Set<String> distinct = new LinkedHashSet<>(refs(release));
-        for (String ref : distinct) {
-            n++;
-            ReleaseImages.Pulled p = pull ? images.pull(ref) : images.stored(ref)
-                    .map(c -> new ReleaseImages.Pulled(ref, c, 0)).orElseGet(() -> images.pull(ref));
-            pulled.put(ref, p);
-            bytes += p.bytesTransferred();
-            if (progress != null) {
-                progress.downloading(bytes, null, "image " + n + "/" + distinct.size() + " " + ref + " ready");
-            }
-        }
-        AppNetwork network = null;
-        List<String> appServices = new ArrayList<>();
-        spec.services().forEach((name, s) -> {
-            if (s.networkMode() == NetworkMode.APP) {
-                appServices.add(name);
-            }
-        });
-        if (!appServices.isEmpty()) {
-            if (networks == null) {
-                throw new IllegalArgumentException("services " + appServices + " need the app's network but app "
-                        + "networking (CNI) is not available on this device; use network_mode: host");
-            }
-            network = networks.attach(release.name(), appServices);
-        }
-        List<ServicePlan> plans = new ArrayList<>();
-        for (String name : ServiceOrder.of(spec)) {
-            ServiceSpec s = spec.services().get(name);
-            String id = ContainerSpecs.containerId(release.name(), name, release.id());
-            Path rootfs = images.rootfs(id, s.image());
-            plans.add(ContainerSpecs.plan(release.name(), release.id(), name, s, pulled.get(s.image()).config(), rootfs,
-                    network));
-        }
-        return plans;
-    }
 
     /**
      * Starts (or adopts) services in order, waiting for service_healthy dependencies when {@code waitForDependencies}
@@ -476,17 +432,11 @@ public final class ContainerReleaseRuntime implements ReleaseRuntime {
 
     /** Container ids of a release in start order (from its spec alone, no image needed). */
     static List<String> ids(Release release) {
-        AppSpec spec = AppSpecJson.fromJson(release.spec(), release.name());
-        return ServiceOrder.of(spec).stream().map(n -> ContainerSpecs.containerId(release.name(), n, release.id())).toList();
+        return ReleasePlans.ids(release);
     }
 
     private static Set<String> refs(Release release) {
-        if (release == null) {
-            return Set.of();
-        }
-        Set<String> out = new LinkedHashSet<>();
-        AppSpecJson.fromJson(release.spec(), release.name()).images().forEach(i -> out.add(i.image()));
-        return out;
+        return ReleasePlans.refs(release);
     }
 
     private static AppSpec parse(Release release) throws ReleaseException {

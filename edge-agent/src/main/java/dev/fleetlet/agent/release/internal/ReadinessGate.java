@@ -18,8 +18,9 @@ import java.util.Set;
 
 /**
  * Decides when started services are up: a service with a health check must become HEALTHY within
- * {@code start_period + retries × (interval + timeout) + margin}; one without must still run, not restarted,
- * after the settle window. Exits, UNHEALTHY and {@code crashRestarts} restarts fail at once. Woken by the
+ * {@code start_period + retries × (interval + timeout) + margin}; one without must have run for the settle
+ * window since its last (re)start, within {@code settle × (crashRestarts + 1) + margin}. Exits, UNHEALTHY and
+ * {@code crashRestarts} restarts fail at once. Woken by the
  * supervisor's state listener, re-checks at least every 100 ms.
  */
 public final class ReadinessGate {
@@ -44,7 +45,8 @@ public final class ReadinessGate {
     public Duration budget(ServicePlan plan) {
         HealthCheck h = plan.health();
         if (h == null) {
-            return settings.settle();
+            // room for a few restarts (each must then run for the settle window) before the crash limit decides
+            return settings.settle().multipliedBy(settings.crashRestarts() + 1L).plus(settings.healthMargin());
         }
         return h.startPeriod().plus(h.interval().plus(h.timeout()).multipliedBy(h.retries())).plus(settings.healthMargin());
     }
@@ -85,12 +87,15 @@ public final class ReadinessGate {
                     } else if (overdue) {
                         return Optional.of("service " + p.service() + " not healthy within " + budget(p).toMillis() + " ms");
                     }
-                } else if (overdue) {
-                    if (s.state() != ServiceState.State.RUNNING) {
+                } else {
+                    Instant since = s.startedAt() == null || s.startedAt().isBefore(start) && restarts > 0
+                            ? start : s.startedAt();
+                    if (s.state() == ServiceState.State.RUNNING && !now.isBefore(since.plus(settings.settle()))) {
+                        pending.remove(p);
+                    } else if (overdue) {
                         return Optional.of("service " + p.service() + " is " + s.state().name().toLowerCase()
-                                + " instead of running after " + settings.settle().toMillis() + " ms");
+                                + " instead of running steadily for " + settings.settle().toMillis() + " ms");
                     }
-                    pending.remove(p);
                 }
             }
             if (pending.isEmpty()) {
