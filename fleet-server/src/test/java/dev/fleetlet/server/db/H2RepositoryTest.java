@@ -1,27 +1,16 @@
 package dev.fleetlet.server.db;
 
-import java.nio.file.Path;
 import javax.sql.DataSource;
-import org.h2.jdbcx.JdbcDataSource;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The repository contract on an H2 file database, the server's default. */
 class H2RepositoryTest extends RepositoryContract {
 
-    @TempDir
-    static Path dir;
-    static JdbcDataSource dataSource;
-
-    @BeforeAll
-    static void open() {
-        dataSource = new JdbcDataSource();
-        dataSource.setURL("jdbc:h2:file:" + dir.resolve("contract") + ";DB_CLOSE_DELAY=-1");
-        dataSource.setUser("sa");
-    }
+    @RegisterExtension
+    static final TestDatabase database = TestDatabase.h2File("contract");
 
     @Override
     protected DataSource dataSource() {
-        return dataSource;
+        return database.dataSource();
     }
 }

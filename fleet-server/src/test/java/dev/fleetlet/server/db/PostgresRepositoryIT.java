@@ -1,29 +1,16 @@
 package dev.fleetlet.server.db;
 
-import com.zaxxer.hikari.HikariDataSource;
 import javax.sql.DataSource;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The repository contract on a real PostgreSQL started from the system package by {@link PostgresExtension}. */
-@ExtendWith(PostgresExtension.class)
 class PostgresRepositoryIT extends RepositoryContract {
 
-    static HikariDataSource dataSource;
-
-    @BeforeAll
-    static void open() {
-        dataSource = PostgresExtension.newDatabase();
-    }
-
-    @AfterAll
-    static void close() {
-        dataSource.close();
-    }
+    @RegisterExtension
+    static final TestDatabase database = TestDatabase.postgres();
 
     @Override
     protected DataSource dataSource() {
-        return dataSource;
+        return database.dataSource();
     }
 }

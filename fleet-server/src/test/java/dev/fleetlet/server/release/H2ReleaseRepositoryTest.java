@@ -1,27 +1,17 @@
 package dev.fleetlet.server.release;
 
-import java.nio.file.Path;
+import dev.fleetlet.server.db.TestDatabase;
 import javax.sql.DataSource;
-import org.h2.jdbcx.JdbcDataSource;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The release repository contract on an H2 file database, the server's default. */
 class H2ReleaseRepositoryTest extends ReleaseRepositoryContract {
 
-    @TempDir
-    static Path dir;
-    static JdbcDataSource dataSource;
-
-    @BeforeAll
-    static void open() {
-        dataSource = new JdbcDataSource();
-        dataSource.setURL("jdbc:h2:file:" + dir.resolve("releases") + ";DB_CLOSE_DELAY=-1");
-        dataSource.setUser("sa");
-    }
+    @RegisterExtension
+    static final TestDatabase database = TestDatabase.h2File("releases");
 
     @Override
     protected DataSource dataSource() {
-        return dataSource;
+        return database.dataSource();
     }
 }

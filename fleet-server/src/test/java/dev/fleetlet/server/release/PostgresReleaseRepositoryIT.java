@@ -1,30 +1,18 @@
 package dev.fleetlet.server.release;
 
-import com.zaxxer.hikari.HikariDataSource;
 import dev.fleetlet.server.db.PostgresExtension;
+import dev.fleetlet.server.db.TestDatabase;
 import javax.sql.DataSource;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The release repository contract on a real PostgreSQL started by {@link PostgresExtension}. */
-@ExtendWith(PostgresExtension.class)
 class PostgresReleaseRepositoryIT extends ReleaseRepositoryContract {
 
-    static HikariDataSource dataSource;
-
-    @BeforeAll
-    static void open() {
-        dataSource = PostgresExtension.newDatabase();
-    }
-
-    @AfterAll
-    static void close() {
-        dataSource.close();
-    }
+    @RegisterExtension
+    static final TestDatabase database = TestDatabase.postgres();
 
     @Override
     protected DataSource dataSource() {
-        return dataSource;
+        return database.dataSource();
     }
 }
