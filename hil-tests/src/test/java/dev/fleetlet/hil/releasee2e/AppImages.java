@@ -35,7 +35,10 @@ final class AppImages {
         }
     }
 
-    /** The compose text of the app at {@code tag}: host network, the volume, the health check every 500 ms. */
+    /**
+     * The compose text of the app at {@code tag}: host network, the volume, the health check every 500 ms (failures
+     * in the first 5 s do not count: on a loaded machine the shell may not have created {@code /tmp/ok} yet).
+     */
     static String compose(TestRegistry registry, String tag) {
         return """
                 services:
@@ -50,6 +53,7 @@ final class AppImages {
                       interval: 500ms
                       timeout: 5s
                       retries: 2
+                      start_period: 5s
                 volumes:
                   beat: {}
                 """.formatted(registry.host(), REPOSITORY, tag);
