@@ -44,6 +44,8 @@ final class ReleaseFleet implements AutoCloseable {
     private final FleetServerProcess server;
     private final FleetAdminClient admin;
     private final Map<String, AgentProcess> agents = new LinkedHashMap<>();
+    /** Every agent started, enrolled or not: {@link #close()} stops them all even when start-up failed. */
+    private final List<AgentProcess> started = new ArrayList<>();
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(10)).build();
     private String rolloutForDiagnostics;
@@ -59,7 +61,12 @@ final class ReleaseFleet implements AutoCloseable {
                 "fleetlet.admin.initial-password", ADMIN_PASSWORD,
                 "fleetlet.security.pbkdf2-iterations", "1000"));
         ReleaseFleet fleet = new ReleaseFleet(server);
-        server.start(Duration.ofMinutes(3));
+        try {
+            server.start(Duration.ofMinutes(3));
+        } catch (RuntimeException e) {
+            server.kill(); // not healthy in time: leave no server behind
+            throw e;
+        }
         return fleet;
     }
 
@@ -79,7 +86,6 @@ final class ReleaseFleet implements AutoCloseable {
                   stopGrace: 2s
                   plainHttpRegistries: ["%s"]
                 """.formatted(registryHost);
-        List<AgentProcess> started = new ArrayList<>();
         for (int i = 1; i <= count; i++) {
             AgentSpec spec = AgentSpec.of(server.httpUri(), token, "roe2e-" + i).withSampleInterval(Duration.ofSeconds(30));
             AgentProcess agent = AgentProcess.create(work.resolve("agents"), "agent-" + i, spec, launch, releases);
@@ -250,10 +256,10 @@ final class ReleaseFleet implements AutoCloseable {
      */
     @Override
     public void close() {
-        for (AgentProcess a : agents.values()) {
+        for (AgentProcess a : started) {
             a.stop();
         }
-        for (AgentProcess a : agents.values()) {
+        for (AgentProcess a : started) {
             for (String id : runcContainers(a).keySet()) {
                 exec(List.of("runc", "--root", runcRoot(a).toString(), "delete", "--force", id));
             }

@@ -54,7 +54,7 @@ class RolloutEndToEndIT {
                 .resolve("RolloutEndToEndIT-" + System.currentTimeMillis()));
         AppImages.buildAndPush(work.resolve("images"), REGISTRY);
         fleet = ReleaseFleet.start(work);
-        fleet.startAgents(work, 3, REGISTRY.host());
+        fleet.startAgents(work, 3, REGISTRY.host()); // on failure @AfterAll still stops every agent started
     }
 
     @AfterAll
