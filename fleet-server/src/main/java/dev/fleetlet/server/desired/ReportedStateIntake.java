@@ -34,7 +34,9 @@ import org.slf4j.LoggerFactory;
  * state per device ({@code device_reported_state}), stores device events not seen before (de-duplicated
  * by device and seq through {@code device_event_seqs}) in {@code device_events} and the event bus (SSE),
  * publishes {@code device.state-changed} when a device's status, release or generation changed, and hands
- * the rollout {@link Observation}s to the observation consumer (the rollout engine).
+ * the rollout {@link Observation}s to the observation consumer (the rollout engine). Reports and events
+ * whose generation is lower than the device's current desired generation ({@code device_desired_state})
+ * are stale (re-published after a reconnect) and become no observation.
  */
 public class ReportedStateIntake implements DeviceStateSink, AutoCloseable {
 
@@ -121,18 +123,26 @@ public class ReportedStateIntake implements DeviceStateSink, AutoCloseable {
         for (Item i : batch) {
             if (i.state() != null) {
                 latest.put(i.state().deviceId(), i);
-                ObservationMapping.of(i.state(), i.at()).ifPresent(obs::add);
             } else {
                 events.add(i);
             }
         }
         List<ReportedState> changed = new ArrayList<>();
+        Map<String, Long> sent = new HashMap<>();
         List<Item> fresh = jdbc.tx(c -> {
+            sent.putAll(desiredGenerations(c, batch));
             changed.addAll(upsert(c, new ArrayList<>(latest.values())));
             return newEvents(c, events);
         });
+        for (Item i : batch) {
+            if (i.state() != null && current(i.state().deviceId(), i.state().generation(), sent)) {
+                ObservationMapping.of(i.state(), i.at()).ifPresent(obs::add);
+            }
+        }
         for (Item e : fresh) {
-            ObservationMapping.of(e.event(), e.at()).ifPresent(obs::add);
+            if (current(e.event().deviceId(), e.event().generation(), sent)) {
+                ObservationMapping.of(e.event(), e.at()).ifPresent(obs::add);
+            }
             DeviceEvent ev = e.event();
             Map<String, String> data = new HashMap<>();
             put(data, "seq", Long.toString(ev.seq()));
@@ -156,6 +166,34 @@ public class ReportedStateIntake implements DeviceStateSink, AutoCloseable {
             obs.sort((a, b) -> a.at().compareTo(b.at()));
             observations.accept(obs);
         }
+    }
+
+    /**
+     * Whether a report of {@code generation} can speak about what the device was last sent: a report for an
+     * older generation (an agent re-publishes its last state after every reconnect) says nothing about the
+     * desired state sent since, so it is stored as the latest reported state but becomes no observation.
+     * Reports without a generation, and devices never sent a desired state, pass.
+     */
+    static boolean current(String deviceId, Long generation, Map<String, Long> sent) {
+        Long desired = sent.get(deviceId);
+        return generation == null || desired == null || generation >= desired;
+    }
+
+    /** The generation of each batch device's current desired state ({@code device_desired_state}), read only. */
+    private static Map<String, Long> desiredGenerations(Connection c, List<Item> batch) throws SQLException {
+        java.util.Set<String> ids = new java.util.LinkedHashSet<>();
+        for (Item i : batch) {
+            ids.add(i.state() != null ? i.state().deviceId() : i.event().deviceId());
+        }
+        List<String> all = new ArrayList<>(ids);
+        Map<String, Long> out = new HashMap<>();
+        for (int from = 0; from < all.size(); from += 500) {
+            List<String> chunk = all.subList(from, Math.min(all.size(), from + 500));
+            Jdbc.query(c, "SELECT device_id, generation FROM device_desired_state WHERE device_id IN ("
+                    + "?,".repeat(chunk.size() - 1) + "?)", rs -> out.put(rs.getString(1), rs.getLong(2)),
+                    chunk.toArray());
+        }
+        return out;
     }
 
     private static void put(Map<String, String> m, String k, String v) {

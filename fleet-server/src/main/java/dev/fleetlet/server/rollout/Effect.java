@@ -17,7 +17,11 @@ public sealed interface Effect permits Effect.DispatchDesired, Effect.DispatchRo
     record DispatchRollback(String deviceId, String releaseId) implements Effect {
     }
 
-    /** Revert the device's desired state to {@code releaseId} (its previous) before it starts applying; not tracked. */
+    /**
+     * Revert the device's desired state to {@code releaseId} (its previous), new generation; not tracked. Used
+     * for devices dispatched but not yet applying, and for devices whose attempt ended without the release
+     * running (failed, rejected, rolled back locally) when the rollout rolls back or is aborted.
+     */
     record Hold(String deviceId, String releaseId) implements Effect {
     }
 

@@ -14,9 +14,12 @@ import java.util.Map;
  * device's target is its own previous release, so devices that came from different releases each go back to
  * theirs.
  *
- * <p>Affected devices are those that may run the rolled-out release: SUCCEEDED, and FAILED/SILENT devices
- * flagged {@link DeviceProgress#releaseMayRun()} (unhealthy during soak, silent). Devices the agent already
- * restored, devices that never received it and devices already rolled back are left out.
+ * <p>Affected devices are those that may run the rolled-out release (SUCCEEDED, HEALTHY, ROLLBACK_FAILED
+ * flagged {@link DeviceProgress#releaseMayRun()}) and those that were told to run it but did not apply it
+ * (FAILED, SILENT, ROLLED_BACK_LOCALLY): their desired state may still name the release, which the agent
+ * would retry at its next start, so they are sent their previous release again (a no-op for the agent
+ * apart from the new generation). Devices that never received it and devices already rolled back are
+ * left out.
  */
 public final class FleetRollback {
 
@@ -28,8 +31,8 @@ public final class FleetRollback {
         List<DeviceProgress> out = new ArrayList<>();
         for (DeviceProgress d : finished.devices()) {
             ProgressStatus s = d.status();
-            boolean onRelease = s == ProgressStatus.SUCCEEDED || s == ProgressStatus.HEALTHY
-                    || (s.failure() || s == ProgressStatus.ROLLBACK_FAILED) && d.releaseMayRun();
+            boolean onRelease = s == ProgressStatus.SUCCEEDED || s == ProgressStatus.HEALTHY || s.failure()
+                    || s == ProgressStatus.ROLLBACK_FAILED && d.releaseMayRun();
             if (onRelease) {
                 out.add(d);
             }

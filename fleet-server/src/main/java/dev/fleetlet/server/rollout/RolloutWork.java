@@ -97,12 +97,22 @@ final class RolloutWork {
                 + " applying left to finish";
     }
 
+    /**
+     * Starts rolling back: devices that may run the release become ROLLBACK_PENDING (tracked), dispatched
+     * devices are held, and devices whose desired state still names the release although they do not run it
+     * (failed, rejected, rolled back locally) are re-pointed at their previous release, untracked: an agent
+     * retries a failed release at its next start.
+     */
     void startRollback(Instant at, String why) {
         int marked = 0;
+        int repointed = 0;
         for (int i = 0; i < devices.size(); i++) {
             DeviceProgress d = devices.get(i);
             ProgressStatus s = d.status();
-            if (s == ProgressStatus.DISPATCHED) {
+            if (notRunningButTold(d)) {
+                effects.add(new Effect.Hold(d.deviceId(), d.previousRelease()));
+                repointed++;
+            } else if (s == ProgressStatus.DISPATCHED) {
                 devices.set(i, d.withStatus(ProgressStatus.HELD, "held: rollout rolling back"));
                 effects.add(new Effect.Hold(d.deviceId(), d.previousRelease()));
             } else if (d.releaseMayRun() && s != ProgressStatus.ROLLING_BACK && s != ProgressStatus.ROLLED_BACK
@@ -113,9 +123,33 @@ final class RolloutWork {
             }
         }
         audit(at, why + ": " + marked + " devices that may run the release go back to their previous release, "
-                + plan.maxConcurrent() + " at a time");
+                + plan.maxConcurrent() + " at a time" + repointedText(repointed));
         pauseCause = null;
         changePhase(Phase.ROLLING_BACK, at);
+    }
+
+    /**
+     * A device whose attempt ended without the release running (failed, rejected, rolled back locally) while
+     * its desired state still names the release.
+     */
+    static boolean notRunningButTold(DeviceProgress d) {
+        return d.status().failure() && !d.releaseMayRun();
+    }
+
+    /** Re-points every {@link #notRunningButTold} device at its previous release; returns how many. */
+    int repointNotRunning() {
+        int n = 0;
+        for (DeviceProgress d : devices) {
+            if (notRunningButTold(d)) {
+                effects.add(new Effect.Hold(d.deviceId(), d.previousRelease()));
+                n++;
+            }
+        }
+        return n;
+    }
+
+    private static String repointedText(int n) {
+        return n == 0 ? "" : "; " + n + " devices that did not apply it are told to run their previous release again";
     }
 
     void advanceTimers(Instant now) {
@@ -174,9 +208,10 @@ final class RolloutWork {
                     return;
                 }
             }
+            int repointed = repointNotRunning();
             audit(now, "abort finished: " + count(ProgressStatus.SUCCEEDED) + " succeeded, " + failures()
                     + " failed, " + (count(ProgressStatus.PENDING) + count(ProgressStatus.HELD))
-                    + " not updated");
+                    + " not updated" + repointedText(repointed));
             finish(Phase.ABORTED, now);
         } else if (phase == Phase.ROLLING_BACK) {
             if (count(ProgressStatus.ROLLBACK_PENDING) + count(ProgressStatus.ROLLING_BACK) > 0) {

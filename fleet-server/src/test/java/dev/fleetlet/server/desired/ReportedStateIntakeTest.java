@@ -91,4 +91,35 @@ class ReportedStateIntakeTest {
         assertThat(events.forDevice("d1", 0, 10).items()).extracting(FleetEvent::type)
                 .containsExactly("device.storage.low", "device.update.failed");
     }
+    @Test
+    void aReportForAnOlderGenerationThanTheDeviceWasSentIsStoredButObservesNothing() {
+        // given: d1 was sent generation 4 (the re-sent canary), d2 was never sent a desired state
+        jdbc.update("INSERT INTO device_desired_state (device_id, generation, release_id, config, cause, updated_at) "
+                + "VALUES ('d1', 4, 'app-2', '{}', 'rollout r1', ?)", java.time.OffsetDateTime.parse("2026-05-04T07:59:00Z"));
+
+        // when: d1 re-publishes its rolled_back report of generation 3 after reconnecting, then applies 4
+        intake.reported(state("d1", 3, ReportedState.Status.ROLLED_BACK, "app-1", "healthy"), T);
+        intake.event(new DeviceEvent(1, "d1", 7, T, DeviceEvent.Type.UPDATE_ROLLED_BACK, 3L, "app-1", null, "old"), T);
+        intake.reported(state("d2", 1, ReportedState.Status.ROLLED_BACK, "app-1", "healthy"), T);
+        await().untilAsserted(() -> assertThat(jdbc.query(
+                "SELECT status FROM device_reported_state WHERE device_id = 'd1'", rs -> rs.getString(1)))
+                .containsExactly("rolled_back"));
+        intake.reported(state("d1", 4, ReportedState.Status.APPLIED, "app-2", "healthy"), T.plusSeconds(9));
+
+        // then: the stale report and event of generation 3 observe nothing; the current ones do
+        await().untilAsserted(() -> assertThat(observed).hasSize(2));
+        assertThat(observed).extracting(o -> o.deviceId() + " " + o.kind())
+                .containsExactly("d2 ROLLED_BACK", "d1 HEALTHY");
+        assertThat(jdbc.query("SELECT generation, status FROM device_reported_state WHERE device_id = 'd1'",
+                rs -> rs.getLong(1) + " " + rs.getString(2))).containsExactly("4 applied");
+    }
+
+    @Test
+    void aReportOfTheSentGenerationOrWithoutGenerationIsObserved() {
+        assertThat(ReportedStateIntake.current("d1", 4L, java.util.Map.of("d1", 4L))).isTrue();
+        assertThat(ReportedStateIntake.current("d1", 5L, java.util.Map.of("d1", 4L))).isTrue();
+        assertThat(ReportedStateIntake.current("d1", 3L, java.util.Map.of("d1", 4L))).isFalse();
+        assertThat(ReportedStateIntake.current("d1", null, java.util.Map.of("d1", 4L))).isTrue();
+        assertThat(ReportedStateIntake.current("d1", 1L, java.util.Map.of())).isTrue();
+    }
 }

@@ -28,11 +28,12 @@ class FleetRollbackTest {
         // when
         RolloutState back = FleetRollback.plan(rig.state, "rb-1", Rig.plan().canary(WaveSize.count(2))
                 .waves(WaveSize.percent(100)).soak(Duration.ZERO).perWave(Threshold.count(0)).build());
-        // then 8 devices (7 succeeded + the unhealthy one) go from the new release back to the old one
+        // then all 10 go back to the old release: 7 succeeded + the unhealthy one run the new release; the failed
+        // and the locally restored one still have it as desired state (their agent would retry it at its next
+        // start), so they are sent the old one again
         assertThat(back.phase()).isEqualTo(Phase.DRAFT);
-        assertThat(back.groupSizes()).containsExactly(2, 6);
-        assertThat(back.devices()).extracting(DeviceProgress::deviceId).doesNotContain(d.get(0), d.get(1))
-                .contains(d.get(2));
+        assertThat(back.groupSizes()).containsExactly(2, 8);
+        assertThat(back.devices()).extracting(DeviceProgress::deviceId).contains(d.get(0), d.get(1), d.get(2));
         assertThat(back.devices()).allSatisfy(p -> {
             assertThat(p.targetRelease()).isEqualTo(Rig.OLD);
             assertThat(p.previousRelease()).isEqualTo(Rig.NEW);
@@ -41,5 +42,26 @@ class FleetRollbackTest {
                 rig.now, "alice")), rig.now);
         assertThat(started.effects(Effect.DispatchDesired.class)).hasSize(2)
                 .allSatisfy(e -> assertThat(e.releaseId()).isEqualTo(Rig.OLD));
+    }
+
+    @Test
+    void affectsDevicesThatRunTheReleaseOrWereToldToButLeavesUntouchedAndRestoredOnesOut() {
+        // given a rollout of 6, aborted: succeeded, failed, rolled back locally, held, pending, silent
+        Rig rig = new Rig(Rig.plan().maxConcurrent(5).soak(Duration.ZERO).build(), 6).start();
+        List<String> d = rig.ids(ProgressStatus.DISPATCHED);
+        rig.advance(Duration.ofMinutes(1)).step(rig.healthy(d.get(0)), rig.obs(d.get(1), Observation.Kind.FAILED),
+                rig.obs(d.get(2), Observation.Kind.ROLLED_BACK), rig.obs(d.get(3), Observation.Kind.APPLYING));
+        rig.command(Command.Kind.ABORT);
+        rig.advance(Duration.ofMinutes(20)).step();
+        assertThat(rig.state.phase()).isEqualTo(Phase.ABORTED);
+        assertThat(rig.state.device(d.get(4)).status()).isEqualTo(ProgressStatus.HELD);
+        assertThat(rig.state.device(d.get(3)).status()).isEqualTo(ProgressStatus.SILENT);
+
+        // when
+        List<DeviceProgress> affected = FleetRollback.affected(rig.state);
+
+        // then: held and never-dispatched devices keep the old release as desired state already
+        assertThat(affected).extracting(DeviceProgress::deviceId)
+                .containsExactlyInAnyOrder(d.get(0), d.get(1), d.get(2), d.get(3));
     }
 }

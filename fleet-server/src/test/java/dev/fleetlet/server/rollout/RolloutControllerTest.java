@@ -217,10 +217,11 @@ class RolloutControllerTest {
         assertThat(rig.count(ProgressStatus.SUCCEEDED)).isEqualTo(2);
         // when
         rig.command(Command.Kind.ROLLBACK);
-        // then: the 2 succeeded and the applying one go back (3 = the limit), 2 dispatched are held, the failed one is left
+        // then: the 2 succeeded and the applying one go back (3 = the limit), 2 dispatched are held, the failed one
+        // is told to run its previous release again (untracked: it runs it already)
         assertThat(rig.state.phase()).isEqualTo(Phase.ROLLING_BACK);
         assertThat(rig.lastEffects(Effect.Hold.class)).extracting(Effect.Hold::deviceId)
-                .containsExactlyInAnyOrder(b.get(1), b.get(2));
+                .containsExactlyInAnyOrder(b.get(1), b.get(2), a.get(2));
         assertThat(rig.lastEffects(Effect.DispatchRollback.class)).extracting(Effect.DispatchRollback::deviceId)
                 .containsExactlyInAnyOrder(a.get(0), a.get(1), b.get(0));
         assertThat(rig.lastEffects(Effect.DispatchRollback.class)).allSatisfy(e -> assertThat(e.releaseId()).isEqualTo(Rig.OLD));
@@ -246,7 +247,8 @@ class RolloutControllerTest {
         assertThat(rig.last.audit()).first().isEqualTo("wave 1: 2/10 failed = 20.00 % > 10 % → breach → abort and roll back");
         assertThat(rig.lastEffects(Effect.DispatchRollback.class)).extracting(Effect.DispatchRollback::deviceId)
                 .containsExactlyInAnyOrder(d.get(0), d.get(1));
-        assertThat(rig.lastEffects(Effect.Hold.class)).hasSize(6);
+        assertThat(rig.lastEffects(Effect.Hold.class)).hasSize(8).extracting(Effect.Hold::deviceId)
+                .contains(d.get(2), d.get(3));
     }
 
     static Stream<Arguments> commandsInWrongPhase() {
