@@ -42,12 +42,18 @@ import org.slf4j.LoggerFactory;
  * The durable rollout engine: one thread that, every {@code tick} (and at once when observations or
  * commands arrive), takes the lease of every active rollout it can ({@code rollout_leases}: one controller
  * per rollout across replicas), and for each rollout it holds feeds the commands not applied yet and the
- * observations since the last step to {@link RolloutController#step}. It then writes, in ONE transaction
- * fenced by renewing its lease, the new state (changed device rows only), the audit lines, command outcomes
- * and the desired-state generation bumps of every dispatch, hold and rollback; after the commit it publishes
- * those desired states and tells the {@link RolloutListener}.
+ * observations since the last step to {@link RolloutController#step}. It then writes, in transactions fenced
+ * by renewing its lease, the new state (changed device rows only), the audit lines, command outcomes and the
+ * desired-state generation bumps of every dispatch, hold and rollback. A step with up to
+ * {@value StepParts#PART_SIZE} dispatches is one transaction; a larger one is cut into parts
+ * ({@link StepParts}): the first carries the rollout row, audit, outcomes and all non-dispatch changes, each
+ * later one only plain dispatches. After each commit it hands that part's desired states to the publish
+ * threads (so the first devices get theirs while the next part commits) and, after the first, tells the
+ * {@link RolloutListener}. When a later part fails the cached state is dropped and loaded again.
  *
- * <p>Crash safety: a device is marked dispatched in the same commit as its generation bump; the desired
+ * <p>Crash safety: a device is marked dispatched in the same commit as its generation bump, and a device
+ * whose part did not commit is still waiting (PENDING / ROLLBACK_PENDING) in the database, so the next step
+ * dispatches it; the desired
  * states a device has not confirmed are published again at start ({@link DesiredStateService#republishUnconfirmed()}).
  * State is cached while the lease is held (this engine is the only writer) and loaded again after a lease
  * is (re)taken. Observations for devices of rollouts held by another replica are dropped here.
@@ -206,6 +212,7 @@ public class RolloutEngine implements AutoCloseable {
     /** Steps one rollout; false when it is no longer held (lease lost, or finished). */
     private boolean step(String id, Held h, Instant now) {
         RolloutState before = h.state;
+        long q0 = System.nanoTime();
         List<Command> commands = store.commandsAfter(id, before.lastCommandSeq());
         long s0 = System.nanoTime();
         Decision d = RolloutController.step(before, new Observations(h.pending, commands), now);
@@ -227,6 +234,7 @@ public class RolloutEngine implements AutoCloseable {
         Jdbc jdbc = store.jdbc();
         int storedCount = 0;
         long commitNanos = 0;
+        long firstPartAt = 0;
         for (int k = 0; k < parts.size(); k++) {
             StepParts.Part part = parts.get(k);
             boolean first = k == 0;
@@ -267,13 +275,16 @@ public class RolloutEngine implements AutoCloseable {
             dispatches.increment(stored.size());
             storedCount += stored.size();
             if (first) {
+                firstPartAt = System.nanoTime();
                 tellListener(id, d);
             }
         }
         long s2 = System.nanoTime();
-        if (s2 - s0 >= 1_000_000_000L) {
-            log.info("slow rollout step rolloutId={} devices={} decideMs={} commitMs={} parts={} desiredStates={}", id,
-                    before.devices().size(), (s1 - s0) / 1_000_000, commitNanos / 1_000_000, parts.size(), storedCount);
+        if (s2 - q0 >= 1_000_000_000L) {
+            log.info("slow rollout step rolloutId={} devices={} commandsMs={} decideMs={} firstPartCommittedMs={} commitMs={} "
+                            + "parts={} desiredStates={}", id, before.devices().size(), (s0 - q0) / 1_000_000,
+                    (s1 - s0) / 1_000_000, (firstPartAt - s0) / 1_000_000, commitNanos / 1_000_000, parts.size(),
+                    storedCount);
         } else {
             log.debug("rollout step rolloutId={} decideMs={} commitMs={} parts={} desiredStates={}", id,
                     (s1 - s0) / 1_000_000, commitNanos / 1_000_000, parts.size(), storedCount);

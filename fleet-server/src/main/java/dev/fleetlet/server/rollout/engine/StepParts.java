@@ -104,7 +104,6 @@ final class StepParts {
         return out;
     }
 
-
     /** The desired-state assignments of a decision's dispatch, rollback and hold effects, in effect order. */
     static List<Assignment> assignments(String id, Decision d) {
         List<Assignment> out = new ArrayList<>();

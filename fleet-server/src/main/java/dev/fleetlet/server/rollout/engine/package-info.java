@@ -6,7 +6,8 @@
  * ({@link dev.fleetlet.server.rollout.engine.DeviceSnapshots}) and stores DRAFT rollouts and operator commands
  * ({@link dev.fleetlet.server.rollout.engine.RolloutStore}). {@link dev.fleetlet.server.rollout.engine.RolloutEngine}
  * holds a database lease per rollout, steps each with the commands and observations since its last step, and
- * commits state, audit, command outcomes and desired-state generations in one transaction before publishing.
+ * commits state, audit, command outcomes and desired-state generations before publishing (in parts of
+ * {@code StepParts.PART_SIZE} dispatches when a step dispatches more; each part publishes after its commit).
  * {@link dev.fleetlet.server.rollout.engine.RolloutQueries} answers the read side.
  */
 package dev.fleetlet.server.rollout.engine;

@@ -11,9 +11,14 @@ import dev.fleetlet.server.device.NewDevice;
 import dev.fleetlet.server.rollout.Command;
 import dev.fleetlet.server.rollout.Phase;
 import java.io.IOException;
+import java.lang.management.GarbageCollectorMXBean;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadInfo;
+import java.lang.management.ThreadMXBean;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -58,6 +63,9 @@ class RolloutDispatchBench {
             assertThat(p.state().devices()).hasSize(n);
             long before = desired.publishedCount();
             long[] cpu0 = cpuTicks();
+            Map<String, Long> threads0 = threadCpuNanos();
+            long jit0 = ManagementFactory.getCompilationMXBean().getTotalCompilationTime();
+            long gc0 = gcMillis();
             long t0 = System.nanoTime();
             rollouts.command(p.id(), Command.Kind.START, "bench");
             long deadline = t0 + 120_000_000_000L;
@@ -70,14 +78,27 @@ class RolloutDispatchBench {
             }
             long wall = System.nanoTime() - t0;
             long[] cpu1 = cpuTicks();
+            Map<String, Long> threads1 = threadCpuNanos();
+            long jitMs = ManagementFactory.getCompilationMXBean().getTotalCompilationTime() - jit0;
+            long gcMs = gcMillis() - gc0;
             long published = desired.publishedCount() - before;
             assertThat(published).as("desired states accepted by the broker").isEqualTo(n);
             assertThat(store.phase(p.id())).contains(Phase.RUNNING);
             double seconds = wall / 1e9;
             double cpuSeconds = (cpu1[0] - cpu0[0]) / 100.0;
             double cpuPct = 100.0 * cpuSeconds / seconds;
+            double engineCpu = (threads1.getOrDefault("rollout-engine", 0L) - threads0.getOrDefault("rollout-engine", 0L)) / 1e9;
+            double publishCpu = (threads1.getOrDefault("desired-publish", 0L) - threads0.getOrDefault("desired-publish", 0L)) / 1e9;
+            StringBuilder top = new StringBuilder();
+            threads1.entrySet().stream()
+                    .map(e -> Map.entry(e.getKey(), e.getValue() - threads0.getOrDefault(e.getKey(), 0L)))
+                    .sorted((a, b) -> Long.compare(b.getValue(), a.getValue())).limit(8)
+                    .forEach(e -> top.append(String.format(Locale.ROOT, " %s=%.2f", e.getKey(), e.getValue() / 1e9)));
+            System.out.printf(Locale.ROOT, "rollout-dispatch thread cpu_s (top 8, digits folded):%s; jit_ms=%d gc_ms=%d%n",
+                    top, jitMs, gcMs);
             System.out.printf(Locale.ROOT, "BENCH rollout-dispatch devices=%d dispatch_s=%.2f first_s=%.2f cpu_pct=%.0f "
-                    + "rss_mb=%.0f cores=%d load=%.1f db=h2%n", n, seconds, first / 1e9, cpuPct, rssMb(),
+                    + "cpu_s=%.2f engine_cpu_s=%.2f publish_cpu_s=%.2f rss_mb=%.0f cores=%d load=%.1f db=h2%n", n, seconds,
+                    first / 1e9, cpuPct, cpuSeconds, engineCpu, publishCpu, rssMb(),
                     Runtime.getRuntime().availableProcessors(), loadAverage());
         }
     }
@@ -87,6 +108,36 @@ class RolloutDispatchBench {
         String stat = Files.readString(Path.of("/proc/self/stat"));
         String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
         return new long[] {Long.parseLong(f[11]) + Long.parseLong(f[12])};
+    }
+
+    /**
+     * CPU time of the engine thread ("rollout-engine") and of the publishing threads ("desired-publish-*",
+     * summed): the two components of dispatch, measured per thread so that other processes' load does not
+     * count. A publishing thread that ended between the two readings is missed (the pool keeps its threads).
+     */
+    private static Map<String, Long> threadCpuNanos() {
+        ThreadMXBean mx = ManagementFactory.getThreadMXBean();
+        Map<String, Long> out = new HashMap<>();
+        for (ThreadInfo t : mx.getThreadInfo(mx.getAllThreadIds())) {
+            if (t == null) {
+                continue;
+            }
+            String name = t.getThreadName().startsWith("desired-publish-") ? "desired-publish"
+                    : t.getThreadName().replaceAll("\\d+", "N");
+            long cpu = mx.getThreadCpuTime(t.getThreadId());
+            if (cpu > 0) {
+                out.merge(name, cpu, Long::sum);
+            }
+        }
+        return out;
+    }
+
+    private static long gcMillis() {
+        long ms = 0;
+        for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
+            ms += Math.max(0, gc.getCollectionTime());
+        }
+        return ms;
     }
 
     private static double loadAverage() throws IOException {
