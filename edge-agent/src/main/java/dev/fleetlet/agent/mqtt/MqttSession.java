@@ -2,7 +2,6 @@ package dev.fleetlet.agent.mqtt;
 
 import dev.fleetlet.agent.backoff.Backoff;
 import dev.fleetlet.protocol.Topics;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -17,7 +16,6 @@ import org.eclipse.paho.mqttv5.client.MqttActionListener;
 import org.eclipse.paho.mqttv5.client.MqttAsyncClient;
 import org.eclipse.paho.mqttv5.client.MqttCallback;
 import org.eclipse.paho.mqttv5.client.MqttClientException;
-import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
 import org.eclipse.paho.mqttv5.client.MqttDisconnectResponse;
 import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
 import org.eclipse.paho.mqttv5.common.MqttException;
@@ -281,7 +279,7 @@ public final class MqttSession implements AutoCloseable, MessagePublisher {
             dropStaleConnection();
             IMqttToken token;
             try {
-                token = client.connect(options(settings));
+                token = client.connect(ConnectOptions.of(settings));
                 token.waitForCompletion(settings.connectTimeout().toMillis());
             } catch (MqttException e) {
                 retryLater("connect", e);
@@ -294,6 +292,10 @@ public final class MqttSession implements AutoCloseable, MessagePublisher {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 running = false;
+            } catch (RuntimeException e) {
+                // e.g. a presence that cannot be encoded: never let the connector thread die
+                log.error("mqtt connect sequence failed deviceId={} error={}", settings.deviceId(), e.toString());
+                retryLater("after connect", new MqttException(MqttClientException.REASON_CODE_UNEXPECTED_ERROR, e));
             }
         }
     }
@@ -341,8 +343,15 @@ public final class MqttSession implements AutoCloseable, MessagePublisher {
                 : connect.getResponseProperties().getReceiveMaximum();
         applyReceiveMaximum(serverReceiveMaximum == null ? 65_535 : serverReceiveMaximum);
         long deadline = System.nanoTime() + AFTER_CONNECT_TIMEOUT.toNanos();
-        client.subscribe(new MqttSubscription[] {new MqttSubscription(Topics.desiredState(id), 1),
-                new MqttSubscription(Topics.commandRequests(id), 1)}).waitForCompletion(AFTER_CONNECT_TIMEOUT.toMillis());
+        IMqttToken subscribed = client.subscribe(new MqttSubscription[] {new MqttSubscription(Topics.desiredState(id), 1),
+                new MqttSubscription(Topics.commandRequests(id), 1)});
+        subscribed.waitForCompletion(AFTER_CONNECT_TIMEOUT.toMillis());
+        int[] granted = subscribed.getReasonCodes();
+        for (int code : granted == null ? new int[0] : granted) {
+            if (code >= 0x80) { // refused (e.g. not authorized yet): drop the connection and try again later
+                throw new MqttException(code);
+            }
+        }
         CompletableFuture<Void> birth = send(controlWindow, Topics.presence(id), settings.birthPresence().get(), 1,
                 true, null, deadline);
         try {
@@ -374,42 +383,6 @@ public final class MqttSession implements AutoCloseable, MessagePublisher {
         int control = Math.min(CONTROL_IN_FLIGHT, Math.max(1, serverReceiveMaximum / 2));
         controlWindow.setLimit(control);
         telemetryWindow.setLimit(Math.min(settings.maxInFlight(), serverReceiveMaximum - control));
-    }
-
-    /**
-     * The CONNECT options: persistent session with explicit expiry, the Will, our Receive Maximum and Maximum
-     * Packet Size, no incoming topic aliases, and the provisioning CA's socket factory only for TLS URIs
-     * ({@code ssl://}, {@code wss://}): Paho refuses an SSL socket factory for a {@code tcp://} broker.
-     */
-    static MqttConnectionOptions options(SessionSettings settings) {
-        MqttConnectionOptions o = new MqttConnectionOptions();
-        o.setUserName(settings.deviceId());
-        o.setPassword(settings.secret().getBytes(StandardCharsets.UTF_8));
-        o.setCleanStart(false);
-        o.setSessionExpiryInterval(settings.sessionExpiry().toSeconds());
-        o.setKeepAliveInterval((int) settings.keepAlive().toSeconds());
-        o.setConnectionTimeout((int) Math.max(1, settings.connectTimeout().toSeconds()));
-        o.setAutomaticReconnect(false);
-        o.setReceiveMaximum(settings.maxInFlight() + CONTROL_IN_FLIGHT);
-        o.setMaximumPacketSize(MAX_INCOMING_PACKET_BYTES);
-        o.setTopicAliasMaximum(0);
-        MqttProperties willProps = jsonProperties();
-        willProps.setWillDelayInterval(0L);
-        o.setWillMessageProperties(willProps);
-        o.setWill(Topics.presence(settings.deviceId()),
-                new MqttMessage(settings.willPresence().get(), 1, true, null));
-        if (isTls(settings.uri())) {
-            settings.sslContext().ifPresent(ctx -> {
-                o.setSocketFactory(ctx.getSocketFactory());
-                o.setHttpsHostnameVerificationEnabled(true);
-            });
-        }
-        return o;
-    }
-
-    static boolean isTls(java.net.URI uri) {
-        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(java.util.Locale.ROOT);
-        return scheme.equals("ssl") || scheme.equals("wss");
     }
 
     private static MqttProperties jsonProperties() {

@@ -27,11 +27,11 @@ class MqttSessionOptionsTest {
         SessionSettings s = settings("tcp://127.0.0.1:1883", Optional.of(SSLContext.getDefault()));
 
         // when the options are built
-        MqttConnectionOptions o = MqttSession.options(s);
+        MqttConnectionOptions o = ConnectOptions.of(s);
 
         // then no SSL socket factory is set, so Paho accepts the URI
         assertThat(o.getSocketFactory()).isNull();
-        assertThat(MqttSession.isTls(s.uri())).isFalse();
+        assertThat(ConnectOptions.isTls(s.uri())).isFalse();
     }
 
     @Test
@@ -43,7 +43,7 @@ class MqttSessionOptionsTest {
             SessionSettings s = settings(uri, Optional.of(ca));
 
             // when the options are built
-            MqttConnectionOptions o = MqttSession.options(s);
+            MqttConnectionOptions o = ConnectOptions.of(s);
 
             // then the CA's socket factory and host name verification are used
             assertThat(o.getSocketFactory()).as(uri).isInstanceOf(javax.net.ssl.SSLSocketFactory.class);
@@ -53,7 +53,7 @@ class MqttSessionOptionsTest {
 
     @Test
     void leavesTheJdkDefaultsForSslWithoutACa() {
-        MqttConnectionOptions o = MqttSession.options(settings("ssl://broker.example:8883", Optional.empty()));
+        MqttConnectionOptions o = ConnectOptions.of(settings("ssl://broker.example:8883", Optional.empty()));
 
         assertThat(o.getSocketFactory()).isNull();
     }
@@ -61,7 +61,7 @@ class MqttSessionOptionsTest {
     @Test
     void announcesNoTopicAliasesAndAReceiveMaximumWithRoomForControlMessages() {
         // when the options are built for a telemetry window of 10
-        MqttConnectionOptions o = MqttSession.options(settings("tcp://127.0.0.1:1883", Optional.empty()));
+        MqttConnectionOptions o = ConnectOptions.of(settings("tcp://127.0.0.1:1883", Optional.empty()));
 
         // then the broker may not alias topics towards the agent, and may send telemetry-window + control messages
         assertThat(o.getTopicAliasMaximum()).isZero();
