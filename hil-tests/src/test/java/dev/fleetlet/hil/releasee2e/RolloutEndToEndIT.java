@@ -15,7 +15,6 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -26,13 +25,12 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * Issue #7's end-to-end proof with real parts: the packaged fleet server (child JVM, H2, embedded broker), three
  * packaged edge agents (simulated boards) running releases with the host's runc, and a real registry on loopback.
  * The tests run in order on one fleet: baseline v1 on every device; (a) v2 rolls out canary → wave 1 → wave 2 →
- * COMPLETED, keeping the volume's data; (c) a rollout back to v1 survives a SIGKILL of the server after the canary
- * applied and completes after a restart with exactly one dispatch per device; (b) v3-broken fails its health check
- * on the canary, whose agent rolls back by itself, the rollout pauses at its threshold with no other device touched,
- * and a roll back (ABORT keeps what devices run, docs/rollouts.md) ends it with every device running v1.
- * (c) runs before (b) on purpose: after (b) the canary's last report is {@code rolled_back}, which its agent publishes
- * again when it reconnects to the restarted server, and the server takes that stale report for the outcome of the
- * new dispatch (a fleet-server bug, see the README).
+ * COMPLETED, keeping the volume's data; (b) v3-broken fails its health check on the canary, whose agent rolls back
+ * by itself, the rollout pauses at its threshold with no other device touched, and a roll back ends it with every
+ * device running v2 and the canary told to run v2 again (a new generation), so its agent does not retry v3 at its
+ * next start; (c) a rollout back to v1 survives a SIGKILL of the server after the canary applied and completes after
+ * a restart with exactly one dispatch per device (reports re-published on reconnect for an older generation are not
+ * taken for the outcome of the new dispatch).
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class RolloutEndToEndIT {
@@ -47,6 +45,7 @@ class RolloutEndToEndIT {
     private static ReleaseFleet fleet;
     private static final Map<String, String> RELEASES = new HashMap<>();
     private static String canaryOfBrokenRollout;
+    private static long canaryGenerationBeforeRollBack;
 
     @BeforeAll
     static void startFleet() throws IOException {
@@ -132,7 +131,7 @@ class RolloutEndToEndIT {
     }
 
     @Test
-    @Order(3)
+    @Order(5)
     void rolloutSurvivesAServerKillAfterTheCanaryAndCompletesWithOneDispatchPerDevice() throws Exception {
         long t0 = System.nanoTime();
         // given a rollout back to v1 whose canary has applied
@@ -174,10 +173,11 @@ class RolloutEndToEndIT {
     }
 
     @Test
-    @Order(4)
+    @Order(3)
     void failingHealthCheckRollsBackOnTheCanaryPausesTheRolloutAndRollBackReturnsEveryDevice() throws Exception {
         long t0 = System.nanoTime();
-        // given v3-broken (its health check never passes), every device on v1, and the desired states before the rollout
+        // given v3-broken (its health check never passes), every device on v2 (from (a)), and the desired states
+        // before the rollout
         RELEASES.put("v3", fleet.admin().createRelease("roe2e", "3.0.0-broken", AppImages.compose(REGISTRY, "v3-broken"))
                 .path("id").asText());
         Map<String, Long> generations = generations();
@@ -186,13 +186,13 @@ class RolloutEndToEndIT {
         // when the rollout runs into the canary's failure
         fleet.until("v3 rollout PAUSED", ROLLOUT, () -> "PAUSED".equals(fleet.admin().rollout(rollout).path("phase").asText()));
 
-        // then the canary's agent rolled back by itself for the health check and runs v1 again
+        // then the canary's agent rolled back by itself for the health check and runs v2 again
         JsonNode canary = fleet.admin().rolloutDevices(rollout, null).get(0);
         String canaryId = canary.path("deviceId").asText();
         assertThat(canary.path("status").asText()).isEqualTo("ROLLED_BACK_LOCALLY");
         JsonNode reported = fleet.reported(canaryId);
         assertThat(reported.path("status").asText()).as(reported.toString()).isEqualTo("rolled_back");
-        assertThat(reported.path("releaseId").asText()).isEqualTo(RELEASES.get("v1"));
+        assertThat(reported.path("releaseId").asText()).isEqualTo(RELEASES.get("v2"));
         assertThat(reported.path("reason").asText()).as(reported.toString()).containsIgnoringCase("health");
         assertThat(fleet.reportedApp(canaryId).path("state").asText()).isEqualTo("running");
         assertThat(fleet.runcContainers(canaryId)).hasSize(1).containsValue("running");
@@ -203,26 +203,27 @@ class RolloutEndToEndIT {
         for (String id : fleet.deviceIds()) {
             if (!id.equals(canaryId)) {
                 JsonNode desired = fleet.admin().desiredState(id);
-                assertThat(desired.path("releaseId").asText()).as(id).isEqualTo(RELEASES.get("v1"));
+                assertThat(desired.path("releaseId").asText()).as(id).isEqualTo(RELEASES.get("v2"));
                 assertThat(desired.path("generation").asLong()).as(id).isEqualTo(generations.get(id));
             }
         }
 
-        // when the operator rolls the paused rollout back (ABORT keeps what devices run: docs/rollouts.md)
+        // when the operator rolls the paused rollout back
+        canaryGenerationBeforeRollBack = fleet.admin().desiredState(canaryId).path("generation").asLong();
         fleet.admin().rolloutCommand(rollout, "rollback");
         fleet.until("v3 rollout ROLLED_BACK", ROLLOUT,
                 () -> "ROLLED_BACK".equals(fleet.admin().rollout(rollout).path("phase").asText()));
 
-        // then every device runs v1; the devices never dispatched are still told to run v1 (the canary's desired
+        // then every device runs v2; the devices never dispatched are still told to run v2 (the canary's desired
         // state is the subject of canaryIsToldToRunThePreviousReleaseAgainAfterTheRollBack)
         canaryOfBrokenRollout = canaryId;
-        fleet.untilAsserted("every device running v1", APPLY, () -> {
+        fleet.untilAsserted("every device running v2", APPLY, () -> {
             for (String id : fleet.deviceIds()) {
                 assertThat(fleet.runcContainers(id)).as(id).hasSize(1).containsValue("running");
-                assertThat(fleet.reported(id).path("releaseId").asText()).as(id).isEqualTo(RELEASES.get("v1"));
+                assertThat(fleet.reported(id).path("releaseId").asText()).as(id).isEqualTo(RELEASES.get("v2"));
                 if (!id.equals(canaryId)) {
                     assertThat(fleet.admin().desiredState(id).path("releaseId").asText()).as(id)
-                            .isEqualTo(RELEASES.get("v1"));
+                            .isEqualTo(RELEASES.get("v2"));
                 }
             }
         });
@@ -231,15 +232,23 @@ class RolloutEndToEndIT {
     }
 
     @Test
-    @Order(5)
-    @Disabled("fleet-server: a device that rolled back locally (ROLLED_BACK_LOCALLY) keeps the broken release as its "
-            + "desired state after the rollout is paused and rolled back (RolloutWork leaves it alone), so its agent "
-            + "installs the broken release again at its next start")
+    @Order(4)
     void canaryIsToldToRunThePreviousReleaseAgainAfterTheRollBack() {
-        // given the canary of the rolled back v3-broken rollout, then its desired state is v1 again
+        // given the canary of the rolled back v3-broken rollout, whose agent restored v2 by itself
         assertThat(canaryOfBrokenRollout).isNotNull();
-        assertThat(fleet.admin().desiredState(canaryOfBrokenRollout).path("releaseId").asText())
-                .isEqualTo(RELEASES.get("v1"));
+        // then its desired state is v2 again, in a newer generation than the v3 dispatch, and it reports it applied
+        JsonNode desired = fleet.admin().desiredState(canaryOfBrokenRollout);
+        assertThat(desired.path("releaseId").asText()).as(desired.toString()).isEqualTo(RELEASES.get("v2"));
+        assertThat(desired.path("generation").asLong()).as(desired.toString())
+                .isGreaterThan(canaryGenerationBeforeRollBack);
+        fleet.untilAsserted("the canary reports v2 applied for its new generation", APPLY, () -> {
+            JsonNode reported = fleet.reported(canaryOfBrokenRollout);
+            assertThat(reported.path("status").asText()).as(reported.toString()).isEqualTo("applied");
+            assertThat(reported.path("releaseId").asText()).as(reported.toString()).isEqualTo(RELEASES.get("v2"));
+            assertThat(reported.path("generation").asLong()).as(reported.toString())
+                    .isEqualTo(desired.path("generation").asLong());
+        });
+        assertThat(fleet.runcContainers(canaryOfBrokenRollout)).hasSize(1).containsValue("running");
     }
 
     private static String createAndStart(String version, List<Map<String, Object>> waves) {
