@@ -47,7 +47,7 @@ final class BrokerDevicePublisher implements DevicePublisher {
                     .payload(ByteBuffer.wrap(payload))
                     .build();
             CompletableFuture<Void> done = broker.publishService().publish(publish);
-            log.info("desired state published deviceId={} generation={}", state.deviceId(), state.generation());
+            log.debug("desired state published deviceId={} generation={}", state.deviceId(), state.generation());
             return done;
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
