@@ -24,16 +24,22 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
+import org.eclipse.paho.mqttv5.client.IMqttToken;
+import org.eclipse.paho.mqttv5.client.MqttCallback;
 import org.eclipse.paho.mqttv5.client.MqttClient;
+import org.eclipse.paho.mqttv5.client.MqttDisconnectResponse;
 import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
 import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
+import org.eclipse.paho.mqttv5.common.MqttException;
+import org.eclipse.paho.mqttv5.common.MqttMessage;
+import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Drives the real session, batcher, queue and publisher against a local mosquitto (Debian package):
  * batches arrive in seq order, the queue cursor follows the PUBACKs, and a backlog written while the
- * broker was down drains in order after it comes back.
+ * broker was down (stopped with SIGTERM, restarted from its persistence file) drains in order after it comes back.
  */
 class TelemetryOverMosquittoIT {
 
@@ -75,7 +81,8 @@ class TelemetryOverMosquittoIT {
             assertThat(received).startsWith(1L, 2L, 3L, 4L, 5L);
             reader.disconnect();
 
-            broker.destroyForcibly().waitFor();
+            broker.destroy(); // SIGTERM: mosquitto saves its sessions, the reader's subscription included
+            broker.waitFor();
             await().atMost(Duration.ofSeconds(10)).until(() -> !session.isConnected());
             for (int i = 0; i < 6; i++) {
                 batcher.add(List.of(Reading.ok("greenhouse", "temperature", "Cel", 30 + i, Instant.now())));
@@ -97,24 +104,53 @@ class TelemetryOverMosquittoIT {
         }
     }
 
+    /**
+     * A reader with a persistent session (same client id, clean start off): the broker keeps its subscription and
+     * queues what the agent publishes while the reader is away, so the reader does not race the agent after a
+     * broker restart.
+     */
     private static MqttClient subscriber(int port, String deviceId, ProtocolCodec codec, List<Long> received)
             throws Exception {
-        MqttClient c = new MqttClient("tcp://127.0.0.1:" + port, "reader-" + System.nanoTime(), new MemoryPersistence());
-        c.connect(new MqttConnectionOptions());
+        MqttClient c = new MqttClient("tcp://127.0.0.1:" + port, "reader-" + deviceId, new MemoryPersistence());
+        c.setCallback(new MqttCallback() {
+            @Override
+            public void messageArrived(String topic, MqttMessage msg) {
+                TelemetryBatch b = codec.decode(MessageType.TELEMETRY, msg.getPayload()).orElseThrow();
+                received.add(b.seq());
+            }
+
+            @Override
+            public void disconnected(MqttDisconnectResponse response) {
+            }
+
+            @Override
+            public void mqttErrorOccurred(MqttException exception) {
+            }
+
+            @Override
+            public void deliveryComplete(IMqttToken token) {
+            }
+
+            @Override
+            public void connectComplete(boolean reconnect, String serverURI) {
+            }
+
+            @Override
+            public void authPacketArrived(int reasonCode, MqttProperties properties) {
+            }
+        });
+        MqttConnectionOptions o = new MqttConnectionOptions();
+        o.setCleanStart(false);
+        o.setSessionExpiryInterval(600L);
+        c.connect(o);
         c.subscribe(Topics.telemetry(deviceId), 1);
-        c.setCallback(null);
-        c.subscribe(new org.eclipse.paho.mqttv5.common.MqttSubscription[] {
-                new org.eclipse.paho.mqttv5.common.MqttSubscription(Topics.telemetry(deviceId), 1)},
-                new org.eclipse.paho.mqttv5.client.IMqttMessageListener[] {(topic, msg) -> {
-                    TelemetryBatch b = codec.decode(MessageType.TELEMETRY, msg.getPayload()).orElseThrow();
-                    received.add(b.seq());
-                }});
         return c;
     }
 
     private Process startBroker(int port) throws IOException {
         Path conf = tmp.resolve("mosquitto.conf");
-        Files.writeString(conf, "listener " + port + " 127.0.0.1\nallow_anonymous true\npersistence false\n");
+        Files.writeString(conf, "listener " + port + " 127.0.0.1\nallow_anonymous true\npersistence true\n"
+                + "persistence_location " + tmp + "/\n");
         Process p = new ProcessBuilder(MOSQUITTO.toString(), "-c", conf.toString())
                 .redirectErrorStream(true).redirectOutput(tmp.resolve("mosquitto.log").toFile()).start();
         await().atMost(Duration.ofSeconds(5)).until(() -> {
