@@ -8,13 +8,9 @@ import dev.fleetlet.protocol.message.CommandResponse;
 import dev.fleetlet.server.api.ApiException;
 import dev.fleetlet.server.api.ErrorCode;
 import dev.fleetlet.server.api.Page;
-import dev.fleetlet.server.api.Problem;
 import dev.fleetlet.server.broker.DevicePublisher;
 import dev.fleetlet.server.device.Device;
 import dev.fleetlet.server.device.DeviceService;
-import dev.fleetlet.server.device.DeviceStatus;
-import dev.fleetlet.server.device.selector.Selector;
-import dev.fleetlet.server.device.selector.SelectorSyntaxException;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.annotation.Body;
 import io.micronaut.http.annotation.Controller;
@@ -90,22 +86,7 @@ public class DashboardApiController {
         if (q != null && q.length() > 128) {
             throw ApiException.field(ErrorCode.VALIDATION_FAILED, "q", "must be at most 128 characters");
         }
-        Selector sel;
-        try {
-            sel = Selector.parse(selector);
-        } catch (SelectorSyntaxException e) {
-            throw new ApiException(ErrorCode.INVALID_SELECTOR, "selector " + e.getMessage(),
-                    List.of(new Problem.FieldError("selector", e.getMessage())));
-        }
-        DeviceStatus st = null;
-        if (status != null && !status.isBlank()) {
-            try {
-                st = DeviceStatus.parse(status.trim());
-            } catch (IllegalArgumentException e) {
-                throw ApiException.field(ErrorCode.VALIDATION_FAILED, "status", e.getMessage());
-            }
-        }
-        return queries.devices(q, sel, st, page, size);
+        return queries.devices(q, DeviceService.selectorParam(selector), DeviceService.statusParam(status), page, size);
     }
 
     /** The device's reported state (release, containers) or {@code {"available": false}}. */

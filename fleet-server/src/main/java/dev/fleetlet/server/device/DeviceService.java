@@ -59,22 +59,29 @@ public class DeviceService {
     /** Lists devices; {@code selectorText} and {@code status} may be null or blank for "all". */
     public Page<Device> list(String selectorText, String status, int page, int size) {
         Page.check(page, size);
-        Selector selector;
+        return devices.list(selectorParam(selectorText), statusParam(status), page, size);
+    }
+
+    /** The {@code selector} request parameter, parsed; a syntax error is an {@link ErrorCode#INVALID_SELECTOR} problem. */
+    public static Selector selectorParam(String selectorText) {
         try {
-            selector = Selector.parse(selectorText);
+            return Selector.parse(selectorText);
         } catch (SelectorSyntaxException e) {
             throw new ApiException(ErrorCode.INVALID_SELECTOR, "selector " + e.getMessage(),
                     List.of(new Problem.FieldError("selector", e.getMessage())));
         }
-        DeviceStatus st = null;
-        if (status != null && !status.isBlank()) {
-            try {
-                st = DeviceStatus.parse(status.trim());
-            } catch (IllegalArgumentException e) {
-                throw ApiException.field(ErrorCode.VALIDATION_FAILED, "status", e.getMessage());
-            }
+    }
+
+    /** The {@code status} request parameter, parsed; null or blank means any status. */
+    public static DeviceStatus statusParam(String status) {
+        if (status == null || status.isBlank()) {
+            return null;
         }
-        return devices.list(selector, st, page, size);
+        try {
+            return DeviceStatus.parse(status.trim());
+        } catch (IllegalArgumentException e) {
+            throw ApiException.field(ErrorCode.VALIDATION_FAILED, "status", e.getMessage());
+        }
     }
 
     /** Applies a merge patch of name and labels. */
