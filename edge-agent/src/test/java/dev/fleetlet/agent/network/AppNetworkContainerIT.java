@@ -4,7 +4,7 @@ import static dev.fleetlet.agent.network.HostNet.inNetns;
 import static dev.fleetlet.agent.network.HostNet.shAllowingFailure;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.fleetlet.agent.containertest.RuncFixture;
 import dev.fleetlet.agent.runtime.ContainerSpec;
@@ -44,8 +44,8 @@ class AppNetworkContainerIT {
 
     @BeforeEach
     void setUp() throws Exception {
-        assumeTrue("root".equals(System.getProperty("user.name")), "runc and CNI plugins need root");
-        assumeTrue(Files.isExecutable(PLUGINS.resolve("bridge")), "containernetworking-plugins not installed");
+        assertTrue("root".equals(System.getProperty("user.name")), "runc and CNI plugins need root: run the tests as root");
+        assertTrue(Files.isExecutable(PLUGINS.resolve("bridge")), "CNI plugins missing: apt-get install containernetworking-plugins");
         ipForwardBefore = Files.readString(Path.of("/proc/sys/net/ipv4/ip_forward")).strip();
         fx = new RuncFixture(tmp);
         Path resolv = Files.writeString(tmp.resolve("host-resolv.conf"), "nameserver 127.0.0.53\nnameserver 192.0.2.53\n");

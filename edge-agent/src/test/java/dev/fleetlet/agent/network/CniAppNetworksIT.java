@@ -6,7 +6,7 @@ import static dev.fleetlet.agent.network.HostNet.sh;
 import static dev.fleetlet.agent.network.HostNet.shAllowingFailure;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.fleetlet.agent.hostcmd.HostCommand;
 import java.io.BufferedReader;
@@ -48,8 +48,8 @@ class CniAppNetworksIT {
 
     @BeforeAll
     static void requireRootAndPlugins() throws Exception {
-        assumeTrue("root".equals(System.getProperty("user.name")), "CNI plugins need root");
-        assumeTrue(Files.isExecutable(PLUGINS.resolve("bridge")), "containernetworking-plugins not installed");
+        assertTrue("root".equals(System.getProperty("user.name")), "CNI plugins need root: run the tests as root");
+        assertTrue(Files.isExecutable(PLUGINS.resolve("bridge")), "CNI plugins missing: apt-get install containernetworking-plugins");
         ipForwardBefore = Files.readString(Path.of("/proc/sys/net/ipv4/ip_forward")).strip();
         cniChainsExistedBefore = sh("iptables", "-S").contains("-N CNI-FORWARD");
     }

@@ -2,7 +2,7 @@ package dev.fleetlet.agent.network;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.fleetlet.agent.hostcmd.HostCommand;
@@ -29,7 +29,7 @@ class CniAppNetworksTest {
 
     @BeforeEach
     void setUp() throws Exception {
-        assumeTrue("root".equals(System.getProperty("user.name")), "network namespaces need root");
+        assertTrue("root".equals(System.getProperty("user.name")), "network namespaces need root: run the tests as root");
         plugins = new FakePlugins(root);
         Path resolv = Files.writeString(root.resolve("resolv.conf"), "nameserver 127.0.0.53\nnameserver 192.0.2.53\n");
         config = new NetworkConfig("testnet", "fltest0", "10.9.0.0/24", List.of(plugins.dir), root.resolve("state"), true,

@@ -2,7 +2,7 @@ package dev.fleetlet.agent.release;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.fleetlet.agent.network.CniAppNetworks;
@@ -194,7 +194,7 @@ class ReleaseRuntimeIT {
 
     @Test
     void handOverStartsTheNewReleaseInTheAppNetworkBeforeStoppingTheOld() throws Exception {
-        assumeTrue(Files.isExecutable(Path.of("/usr/lib/cni/bridge")), "containernetworking-plugins not installed");
+        assertTrue(Files.isExecutable(Path.of("/usr/lib/cni/bridge")), "CNI plugins missing: apt-get install containernetworking-plugins");
         String suffix = Integer.toHexString(ThreadLocalRandom.current().nextInt(0x1000, 0xffff));
         Path resolv = Files.writeString(tmp.resolve("host-resolv.conf"), "nameserver 192.0.2.53\n");
         netConfig = new NetworkConfig("flt-rel-" + suffix, "fltrel" + suffix,
