@@ -17,13 +17,27 @@ import java.util.List;
  * @param previousReleaseId the release kept for rollback, or null
  * @param reason            why failed, rolled back or rejected
  * @param services          per-service state, health and resource use
+ * @param system            health of the board (disk, memory, temperature, power), or null when not measured;
+ *                          an optional addition within v1
  */
 public record ReportedState(int v, String deviceId, long generation, Instant reportedAt, Status status,
                             String releaseId, String previousReleaseId, String reason,
-                            List<ServiceStatus> services) {
+                            List<ServiceStatus> services, SystemHealth system) {
 
     public ReportedState {
         services = services == null ? List.of() : List.copyOf(services);
+    }
+
+    /** A report without {@code system} health (devices and tests that do not measure it). */
+    public ReportedState(int v, String deviceId, long generation, Instant reportedAt, Status status,
+                         String releaseId, String previousReleaseId, String reason, List<ServiceStatus> services) {
+        this(v, deviceId, generation, reportedAt, status, releaseId, previousReleaseId, reason, services, null);
+    }
+
+    /** The same report with other services and system health, stamped {@code at}. */
+    public ReportedState withHealth(Instant at, List<ServiceStatus> newServices, SystemHealth newSystem) {
+        return new ReportedState(v, deviceId, generation, at, status, releaseId, previousReleaseId, reason,
+                newServices, newSystem);
     }
 
     /** The outcome of applying a desired state. */
