@@ -75,6 +75,7 @@ public final class ProtocolCodec {
     private final ObjectMapper mapper;
     private final SenderCheck senderCheck;
     private final Map<MessageType<?>, JsonSchema> schemas = new ConcurrentHashMap<>();
+    private final DesiredStateEncoder desiredStates;
 
     /** A codec whose {@link #encode} checks the full schema ({@link SenderCheck#SCHEMA}). */
     public ProtocolCodec() {
@@ -85,6 +86,7 @@ public final class ProtocolCodec {
     public ProtocolCodec(SenderCheck senderCheck) {
         this.mapper = newMapper();
         this.senderCheck = java.util.Objects.requireNonNull(senderCheck, "senderCheck");
+        this.desiredStates = new DesiredStateEncoder(this, mapper);
     }
 
     private JsonSchema schema(MessageType<?> type) {
@@ -150,6 +152,22 @@ public final class ProtocolCodec {
             throw new IllegalArgumentException("refusing to send invalid " + type + ": " + rejected.rejection());
         }
         return bytes;
+    }
+
+    /**
+     * Encodes a desired state for publishing to many devices: the same bytes and the same refusals as
+     * {@code encode(MessageType.DESIRED_STATE, state)} with {@link SenderCheck#SCHEMA}, at a fraction of the
+     * cost. The release is checked in full (JSON Schema and app spec) and serialised once per release object;
+     * each state's own fields (v, deviceId, generation, issuedAt, config) are checked by the schema's rules
+     * for them, and the release's JSON is spliced into the envelope. A release must therefore not be changed
+     * after it was first encoded (releases are immutable); another object under the same id is checked again.
+     * Applies whatever this codec's {@link SenderCheck} is.
+     *
+     * @throws IllegalArgumentException naming the field when the state or its release breaks the schema, the
+     *     app spec rules or the size limit
+     */
+    public byte[] encodeDesiredState(dev.fleetlet.protocol.message.DesiredState state) {
+        return desiredStates.encode(state);
     }
 
     private <T> byte[] encodeStructural(MessageType<T> type, T message) {
