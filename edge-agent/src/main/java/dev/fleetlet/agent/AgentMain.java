@@ -23,6 +23,8 @@ import dev.fleetlet.agent.enroll.HardwareProbe;
 import dev.fleetlet.agent.enroll.Sleeper;
 import dev.fleetlet.agent.events.EventPublisher;
 import dev.fleetlet.agent.events.EventSequence;
+import dev.fleetlet.agent.health.PeriodicHealthReport;
+import dev.fleetlet.agent.health.SystemHealthReader;
 import dev.fleetlet.agent.logging.LogCapture;
 import dev.fleetlet.agent.logging.LogRing;
 import dev.fleetlet.agent.mqtt.MqttSession;
@@ -166,7 +168,8 @@ public final class AgentMain {
         EventPublisher events = new EventPublisher(deviceId, session, codec,
                 new EventSequence(stateDir.resolve("event-seq")), clock);
         ReleaseRuntime releases = ContainerReleases.open(config.dataDir(), config.fsRoot(), config.releases(), clock);
-        StateReporter reporter = new StateReporter(deviceId, session, codec, clock);
+        SystemHealthReader systemHealth = new SystemHealthReader(config.fsRoot(), config.dataDir());
+        StateReporter reporter = new StateReporter(deviceId, session, codec, clock, systemHealth::read);
         ConfigOverlay overlay = new ConfigOverlay(stateDir, codec.mapper());
         AppliedStateStore applied = new AppliedStateStore(stateDir, codec.mapper());
         StepJournal journal = new StepJournal(stateDir, codec.mapper());
@@ -187,6 +190,10 @@ public final class AgentMain {
         long interval = config.telemetry().batchInterval().toMillis();
         timer.scheduleAtFixedRate(batcher::flush, interval, interval, TimeUnit.MILLISECONDS);
         timer.scheduleAtFixedRate(queue::maybeSync, 5, 5, TimeUnit.SECONDS);
+        PeriodicHealthReport healthReport = new PeriodicHealthReport(reporter, releases::services,
+                systemHealth::read, clock);
+        long sample = PeriodicHealthReport.SAMPLE_INTERVAL.toMillis();
+        timer.scheduleAtFixedRate(healthReport::tick, sample, sample, TimeUnit.MILLISECONDS);
 
         Optional<SamplerReadingSource> source = config.hardwareYaml().map(y -> SamplerReadingSource.open(y, clock));
         if (source.isEmpty()) {
