@@ -37,7 +37,8 @@ final class BrokerDevicePublisher implements DevicePublisher {
     public CompletableFuture<Void> publishDesiredState(DesiredState state) {
         try {
             Objects.requireNonNull(state, "state");
-            byte[] payload = broker.codec().encode(MessageType.DESIRED_STATE, state);
+            // the release is schema- and app-spec-checked once per release, the envelope per device
+            byte[] payload = broker.codec().encodeDesiredState(state);
             Publish publish = Builders.publish()
                     .topic(Topics.desiredState(state.deviceId()))
                     .qos(Qos.AT_LEAST_ONCE)

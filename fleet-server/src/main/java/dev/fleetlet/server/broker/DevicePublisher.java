@@ -16,6 +16,11 @@ public interface DevicePublisher {
      * Publishes {@code state} retained with QoS 1 on the device's {@code state/desired} topic, replacing
      * the previous retained desired state. A device that is offline receives it when it subscribes.
      *
+     * <p>An invalid desired state is never published. The release is checked in full (JSON Schema and
+     * app spec) the first time a release object is published and its JSON is reused after that; each
+     * state's own fields are checked every time ({@link dev.fleetlet.protocol.codec.ProtocolCodec#encodeDesiredState}).
+     * So the release object must not be modified once published (releases are immutable).
+     *
      * @return completes when the broker has accepted the message (not when the device received it);
      *     fails with {@link IllegalArgumentException} when the state breaks the protocol schema, or
      *     with {@link IllegalStateException} when the broker is not running

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.fleetlet.protocol.Topics;
 import dev.fleetlet.protocol.codec.MessageType;
@@ -12,6 +13,7 @@ import dev.fleetlet.protocol.message.CommandResponse;
 import dev.fleetlet.protocol.message.DesiredState;
 import dev.fleetlet.protocol.message.HardwareFacts;
 import dev.fleetlet.protocol.message.Presence;
+import dev.fleetlet.protocol.message.Release;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -45,7 +47,7 @@ class DevicePublisherTest {
     static void start() {
         server = TestServer.start(dataDir);
         publisher = server.context.getBean(DevicePublisher.class);
-        for (String d : List.of("dev-desired", "dev-cmd", "dev-birth")) {
+        for (String d : List.of("dev-desired", "dev-cmd", "dev-birth", "dev-invalid")) {
             server.directory().addDevice(d, "pw-" + d);
         }
     }
@@ -130,11 +132,47 @@ class DevicePublisherTest {
     }
 
     @Test
-    void refusesAnInvalidDesiredState() {
-        assertThatThrownBy(() -> publisher.publishDesiredState(
-                new DesiredState(1, "dev-desired", 0, Instant.now(), null, Map.of())).get(5, TimeUnit.SECONDS))
-                .isInstanceOf(ExecutionException.class).hasCauseInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("generation");
+    void refusesAnInvalidDesiredState() throws Exception {
+        // given a device listening on its desired-state topic, and a valid release already published once
+        // (its full check is done and cached; later states carrying it only get the envelope checked)
+        Release good = new Release("hub-2.0", "hub", "2.0", new ObjectMapper().readTree(
+                "{\"services\":{\"web\":{\"image\":\"registry.local/hub@sha256:" + "b".repeat(64) + "\"}}}"));
+        Release badSpec = new Release("hub-2.0", "hub", "2.0", new ObjectMapper().readTree(
+                "{\"services\":{\"web\":{\"image\":\"nginx\",\"ports\":[\"80:80\"]}}}"));
+        publisher.publishDesiredState(new DesiredState(1, "dev-invalid", 1, Instant.now(), good, Map.of()))
+                .get(5, TimeUnit.SECONDS);
+        Device device = connect("dev-invalid");
+        try {
+            assertThat(Mqtt.subscribe(device.client, Topics.desiredState("dev-invalid"))).isLessThan(0x80);
+            await().atMost(Duration.ofSeconds(5)).until(() -> device.received.size() == 1);
+
+            // when invalid states are published: a bad envelope field with the cached release, a bad config key,
+            // and another release object under the same id whose spec breaks the app spec rules
+            List<DesiredState> invalid = List.of(
+                    new DesiredState(1, "dev-invalid", 0, Instant.now(), good, Map.of()),
+                    new DesiredState(1, "dev-invalid", 2, Instant.now(), good, Map.of("not a key", "1")),
+                    new DesiredState(1, "dev-invalid", 3, Instant.now(), badSpec, Map.of()));
+
+            // then each is refused naming its field
+            List<String> fields = List.of("/generation", "/config", "/release/spec/services/web/ports");
+            for (int i = 0; i < invalid.size(); i++) {
+                DesiredState state = invalid.get(i);
+                assertThatThrownBy(() -> publisher.publishDesiredState(state).get(5, TimeUnit.SECONDS))
+                        .isInstanceOf(ExecutionException.class).hasCauseInstanceOf(IllegalArgumentException.class)
+                        .hasMessageContaining(fields.get(i));
+            }
+            // and never reaches the device: the next message it gets is the next valid state
+            publisher.publishDesiredState(new DesiredState(1, "dev-invalid", 4, Instant.now(), good, Map.of()))
+                    .get(5, TimeUnit.SECONDS);
+            await().atMost(Duration.ofSeconds(5)).until(() -> device.received.size() >= 2);
+            assertThat(device.received).hasSize(2);
+            DesiredState next = Mqtt.CODEC.decode(MessageType.DESIRED_STATE, device.received.get(1).getPayload())
+                    .orElseThrow();
+            assertThat(next.generation()).isEqualTo(4);
+            assertThat(next.release()).isEqualTo(good);
+        } finally {
+            Mqtt.closeQuietly(device.client);
+        }
     }
 
     @Test
