@@ -167,7 +167,8 @@ public final class AgentMain {
         Path stateDir = config.dataDir().resolve("state");
         EventPublisher events = new EventPublisher(deviceId, session, codec,
                 new EventSequence(stateDir.resolve("event-seq")), clock);
-        ReleaseRuntime releases = ContainerReleases.open(config.dataDir(), config.fsRoot(), config.releases(), clock);
+        ReleaseRuntime releases = ContainerReleases.open(config.dataDir(), config.fsRoot(), config.releases(),
+                config.containers(), clock);
         SystemHealthReader systemHealth = new SystemHealthReader(config.fsRoot(), config.dataDir());
         StateReporter reporter = new StateReporter(deviceId, session, codec, clock, systemHealth::read);
         ConfigOverlay overlay = new ConfigOverlay(stateDir, codec.mapper());

@@ -23,10 +23,11 @@ import java.util.Optional;
  *                         ({@code board}, {@code sensors}, {@code actuators}); empty when there is none
  * @param commands         settings of the remote commands (reboot, restart-agent, identify)
  * @param releases         settings of the container release runtime
+ * @param containers       where containers run: app network subnet and bridge, cgroup parent
  */
 public record AgentConfig(Path dataDir, Path provisioningFile, Path fsRoot, Server server, Mqtt mqtt,
                           Telemetry telemetry, QueueSettings queue, Optional<String> hardwareYaml,
-                          Commands commands, Releases releases) {
+                          Commands commands, Releases releases, Containers containers) {
 
     public AgentConfig {
         Objects.requireNonNull(dataDir, "dataDir");
@@ -39,6 +40,33 @@ public record AgentConfig(Path dataDir, Path provisioningFile, Path fsRoot, Serv
         Objects.requireNonNull(hardwareYaml, "hardwareYaml");
         Objects.requireNonNull(commands, "commands");
         Objects.requireNonNull(releases, "releases");
+        Objects.requireNonNull(containers, "containers");
+    }
+
+    /**
+     * Where the release runtime's containers run (section {@code containers}); validated by the loader, so the
+     * values are usable as they are.
+     *
+     * @param networkSubnet {@code containers.network.subnet}: IPv4 subnet the app networks get addresses from, the
+     *                      first one being the bridge (default {@code 10.213.0.0/16}); change it when it collides
+     *                      with a LAN the board is on
+     * @param networkBridge {@code containers.network.bridge}: the host bridge interface of the app networks
+     *                      (default {@code fleetlet0})
+     * @param cgroupParent  {@code containers.cgroupParent}: the cgroup every container's cgroup is created under
+     *                      (default {@code /fleetlet}, outside the agent's own service cgroup so containers survive
+     *                      agent restarts)
+     */
+    public record Containers(String networkSubnet, String networkBridge, String cgroupParent) {
+        public Containers {
+            Objects.requireNonNull(networkSubnet, "networkSubnet");
+            Objects.requireNonNull(networkBridge, "networkBridge");
+            Objects.requireNonNull(cgroupParent, "cgroupParent");
+        }
+
+        /** The defaults used when the configuration has no {@code containers} section. */
+        public static Containers defaults() {
+            return new Containers("10.213.0.0/16", "fleetlet0", "/fleetlet");
+        }
     }
 
     /**

@@ -6,7 +6,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.fleetlet.agent.config.internal.NodeReader;
 import dev.fleetlet.agent.fs.AtomicFiles;
+import dev.fleetlet.agent.network.NetworkConfig;
 import dev.fleetlet.agent.queue.QueueSettings;
+import dev.fleetlet.agent.runtime.OciSpecGenerator;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -39,6 +41,7 @@ import org.slf4j.LoggerFactory;
  * releases: { enabled: true, soak: 10m, settle: 5s, healthMargin: 10s, crashRestarts: 3, stopGrace: 10s,
  *             plainHttpRegistries: ["registry.lan:5000"],
  *             registries: { "ghcr.io": { username: bot, password: "..." } } }
+ * containers: { network: { subnet: 10.213.0.0/16, bridge: fleetlet0 }, cgroupParent: /fleetlet }
  * </pre>
  *
  * Every key is optional. Unknown keys, wrong types and out-of-range values are errors naming the key.
@@ -75,7 +78,8 @@ public final class AgentConfigLoader {
             r.problem("(file)", "expected a mapping with keys agent, server, mqtt, telemetry, queue, hardware, commands");
             throw new AgentConfigException("agent configuration", r.problems());
         }
-        r.allowOnly(Set.of("agent", "server", "mqtt", "telemetry", "queue", "hardware", "commands", "releases"));
+        r.allowOnly(Set.of("agent", "server", "mqtt", "telemetry", "queue", "hardware", "commands", "releases",
+                "containers"));
 
         NodeReader agent = r.child("agent");
         agent.allowOnly(Set.of("dataDir", "provisioningFile", "fsRoot"));
@@ -145,11 +149,12 @@ public final class AgentConfigLoader {
                 c.integer("restartExitCode", defaults.restartExitCode(), 1, 255),
                 Optional.ofNullable(c.string("identifyLed", null)));
         AgentConfig.Releases releases = releases(r);
+        AgentConfig.Containers containers = containers(r);
         if (!r.problems().isEmpty()) {
             throw new AgentConfigException("agent configuration", r.problems());
         }
         return new AgentConfig(dataDir, provisioning, fsRoot, server, mqtt, telemetry, queue, hardware, commands,
-                releases);
+                releases, containers);
     }
 
     /**
@@ -221,6 +226,21 @@ public final class AgentConfigLoader {
         } catch (IOException e) {
             throw new AgentConfigException("agent configuration", List.of("(file): cannot read " + file + ": " + e));
         }
+    }
+
+    private static AgentConfig.Containers containers(NodeReader r) {
+        NodeReader c = r.child("containers");
+        c.allowOnly(Set.of("network", "cgroupParent"));
+        NodeReader net = c.child("network");
+        net.allowOnly(Set.of("subnet", "bridge"));
+        AgentConfig.Containers d = AgentConfig.Containers.defaults();
+        String subnet = net.string("subnet", d.networkSubnet());
+        NetworkConfig.subnetProblem(subnet).ifPresent(p -> net.problem("subnet", p));
+        String bridge = net.string("bridge", d.networkBridge());
+        NetworkConfig.bridgeProblem(bridge).ifPresent(p -> net.problem("bridge", p));
+        String parent = c.string("cgroupParent", d.cgroupParent());
+        OciSpecGenerator.cgroupParentProblem(parent).ifPresent(p -> c.problem("cgroupParent", p));
+        return new AgentConfig.Containers(subnet, bridge, parent);
     }
 
     private static AgentConfig.Releases releases(NodeReader r) {

@@ -157,6 +157,15 @@ public final class BlobStore {
 
     /** Downloads and verifies a blob unless it is already stored. */
     public IngestResult ingest(Descriptor descriptor, BlobSource source) {
+        return ingest(descriptor, source, n -> {
+        });
+    }
+
+    /**
+     * Downloads and verifies a blob unless it is already stored, telling {@code onBytes} the size of every chunk
+     * received (on the calling thread, from the download loop; retried attempts report only their new bytes).
+     */
+    public IngestResult ingest(Descriptor descriptor, BlobSource source, java.util.function.LongConsumer onBytes) {
         Digest digest = descriptor.digest();
         synchronized (locks.computeIfAbsent(digest, d -> new Object())) {
             if (contains(digest)) {
@@ -165,7 +174,7 @@ public final class BlobStore {
             long[] transferred = {0};
             for (int attempt = 1; ; attempt++) {
                 try {
-                    Digest actual = downloadOnce(descriptor, source, transferred);
+                    Digest actual = downloadOnce(descriptor, source, transferred, onBytes);
                     verifyAndCommit(descriptor, actual);
                     log.info("blob stored digest={} size={} transferred={} attempts={}",
                             digest.shortHex(), descriptor.size(), transferred[0], attempt);
@@ -192,7 +201,8 @@ public final class BlobStore {
      * One HTTP attempt: appends to the partial file while hashing, adding every byte received to
      * {@code counter[0]}; returns the digest of the complete file or throws when it ended early.
      */
-    private Digest downloadOnce(Descriptor descriptor, BlobSource source, long[] counter) throws IOException {
+    private Digest downloadOnce(Descriptor descriptor, BlobSource source, long[] counter,
+                                java.util.function.LongConsumer onBytes) throws IOException {
         Path partial = partial(descriptor.digest());
         long have = Files.exists(partial) ? Files.size(partial) : 0;
         if (have > descriptor.size()) {
@@ -226,6 +236,7 @@ public final class BlobStore {
                 out.write(ByteBuffer.wrap(buf, 0, n));
                 received += n;
                 counter[0] += n;
+                onBytes.accept(n);
             }
             out.force(true);
         } catch (IOException e) {

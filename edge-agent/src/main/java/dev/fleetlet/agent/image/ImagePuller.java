@@ -57,10 +57,21 @@ public final class ImagePuller {
      * resumed retries; the partial blob is kept for the next attempt).
      */
     public PullResult pull(ImageReference reference) {
-        return lock.whilePulling(() -> pullLocked(reference));
+        return pull(reference, PullProgress.NONE);
     }
 
-    private PullResult pullLocked(ImageReference reference) {
+    /**
+     * Like {@link #pull(ImageReference)}, reporting the bytes received to {@code progress} from the download loop:
+     * at most once per {@link #PROGRESS_INTERVAL} while bytes flow, and once more when every blob is stored.
+     */
+    public PullResult pull(ImageReference reference, PullProgress progress) {
+        return lock.whilePulling(() -> pullLocked(reference, PullProgress.throttled(progress, clock, PROGRESS_INTERVAL)));
+    }
+
+    /** The shortest time between two progress reports of one pull (docs/protocol.md, "Events"). */
+    public static final java.time.Duration PROGRESS_INTERVAL = java.time.Duration.ofSeconds(2);
+
+    private PullResult pullLocked(ImageReference reference, PullProgress progress) {
         RegistryClient.FetchedManifest top = registry.fetchManifest(reference, reference.manifestReference());
         ManifestDocument doc = parser.parse(top.body(), top.contentType());
         RegistryClient.FetchedManifest manifest = top;
@@ -90,8 +101,15 @@ public final class ImagePuller {
         long transferred = 0;
         int downloaded = 0;
         int reused = 0;
+        long[] done = {0};
+        int index = 0;
         for (Descriptor d : needed) {
-            BlobStore.IngestResult r = blobs.ingest(d, offset -> registry.openBlob(reference, d.digest(), offset));
+            String what = reference + (d == image.config() ? " config" : " layer " + index + "/" + image.layers().size());
+            index++;
+            BlobStore.IngestResult r = blobs.ingest(d, offset -> registry.openBlob(reference, d.digest(), offset), n -> {
+                done[0] = Math.min(missingBytes, done[0] + n);
+                progress.progress(done[0], missingBytes, what);
+            });
             if (d == image.config()) {
                 requireBoardPlatform(reference, d);
             }
@@ -102,6 +120,7 @@ public final class ImagePuller {
                 downloaded++;
             }
         }
+        progress.progress(missingBytes, missingBytes, reference + " downloaded");
         if (indexDigest != null) {
             blobs.putBytes(top.body());
         }

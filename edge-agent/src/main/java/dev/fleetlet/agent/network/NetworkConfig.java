@@ -31,6 +31,43 @@ public record NetworkConfig(String networkName, String bridgeName, String subnet
     private static final Pattern BRIDGE = Pattern.compile("[a-zA-Z0-9][a-zA-Z0-9_.-]{0,14}");
     private static final Pattern CIDR = Pattern.compile("(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})/(\\d{1,2})");
 
+    /**
+     * What is wrong with {@code subnet} as an app subnet (an IPv4 CIDR, prefix /8 to /30, no host bits set), or
+     * empty when it is fine; for configuration validation that names the key itself.
+     */
+    public static java.util.Optional<String> subnetProblem(String subnet) {
+        var m = subnet == null ? null : CIDR.matcher(subnet);
+        if (m == null || !m.matches()) {
+            return java.util.Optional.of("expected an IPv4 subnet in CIDR notation like " + DEFAULT_SUBNET + ", got '" + subnet + "'");
+        }
+        long address = 0;
+        for (int i = 1; i <= 4; i++) {
+            int octet = Integer.parseInt(m.group(i));
+            if (octet > 255) {
+                return java.util.Optional.of("'" + subnet + "' has an octet above 255");
+            }
+            address = address << 8 | octet;
+        }
+        int prefix = Integer.parseInt(m.group(5));
+        if (prefix < 8 || prefix > 30) {
+            return java.util.Optional.of("prefix of '" + subnet + "' must be /8 to /30 (room for the bridge and apps)");
+        }
+        long hostBits = address & ((1L << (32 - prefix)) - 1);
+        if (hostBits != 0) {
+            return java.util.Optional.of("'" + subnet + "' has host bits set; the network address is expected");
+        }
+        return java.util.Optional.empty();
+    }
+
+    /** What is wrong with {@code bridge} as a Linux interface name for the bridge, or empty when it is fine. */
+    public static java.util.Optional<String> bridgeProblem(String bridge) {
+        if (bridge == null || !BRIDGE.matcher(bridge).matches()) {
+            return java.util.Optional.of("expected an interface name of 1-15 characters of [a-zA-Z0-9_.-] starting with a"
+                    + " letter or digit, got '" + bridge + "'");
+        }
+        return java.util.Optional.empty();
+    }
+
     public NetworkConfig {
         if (networkName == null || !NAME.matcher(networkName).matches()) {
             throw new IllegalArgumentException("network.name '" + networkName + "' must match " + NAME.pattern());
@@ -56,6 +93,11 @@ public record NetworkConfig(String networkName, String bridgeName, String subnet
     public static NetworkConfig defaults(Path stateDir) {
         return new NetworkConfig("fleetlet", "fleetlet0", DEFAULT_SUBNET, DEFAULT_PLUGIN_DIRS, stateDir, true,
                 Path.of("/etc/resolv.conf"), List.of());
+    }
+
+    /** The same settings with another bridge interface name. */
+    public NetworkConfig withBridge(String value) {
+        return new NetworkConfig(networkName, value, subnet, pluginDirs, stateDir, firewall, hostResolvConf, fallbackDns);
     }
 
     public NetworkConfig withSubnet(String value) {

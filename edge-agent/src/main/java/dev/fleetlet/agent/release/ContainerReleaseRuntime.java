@@ -63,6 +63,8 @@ public final class ContainerReleaseRuntime implements ReleaseRuntime {
     private final ServiceStats stats;
     private final ReleasePlans planner;
     private volatile ReleaseJournal.State state;
+    /** What the journal file holds (the last durable write); {@link #state} may be ahead by phases recovery ignores. */
+    private ReleaseJournal.State persisted;
     private volatile List<ServicePlan> running = List.of();
     private volatile Duration lastServiceGap;
 
@@ -82,6 +84,7 @@ public final class ContainerReleaseRuntime implements ReleaseRuntime {
         this.stats = new ServiceStats(supervisor, clock);
         this.planner = new ReleasePlans(images, networks);
         this.state = journal.load();
+        this.persisted = state;
     }
 
     /** The journal phase, for tests and logs. */
@@ -245,8 +248,11 @@ public final class ContainerReleaseRuntime implements ReleaseRuntime {
         if (old != null) {
             lastServiceGap = Duration.between(gapStart, clock.instant());
             log.info("release up release={} serviceGapMs={}", next.id(), lastServiceGap.toMillis());
+            save(state.in(Phase.COMMITTED, next));
+        } else {
+            // nothing to release between COMMITTED and settled without an old release: the settled write commits
+            state = state.in(Phase.COMMITTED, next);
         }
-        save(state.in(Phase.COMMITTED, next));
         commit(old, next, plans);
         progress.healthy(plans.size() + " service(s) up");
     }
@@ -447,8 +453,30 @@ public final class ContainerReleaseRuntime implements ReleaseRuntime {
         }
     }
 
+    /**
+     * Moves to {@code next}, writing the journal durably unless recovery would do exactly the same from what the
+     * file already holds: {@link #recover} tells only COMMITTED (run {@code next}) from every other transition phase
+     * (run {@code current}), so going e.g. from PULLING to STARTING_NEW with the same releases needs no fsync.
+     * ROLLING_BACK is always written (off the hot path; it marks a rollback for whoever reads the file).
+     */
     private void save(ReleaseJournal.State next) {
+        if (sameRecovery(persisted, next)) {
+            state = next;
+            return;
+        }
         state = journal.save(next);
+        persisted = next;
+    }
+
+    private static boolean sameRecovery(ReleaseJournal.State onDisk, ReleaseJournal.State next) {
+        return uncommittedTransition(onDisk.phase()) && uncommittedTransition(next.phase())
+                && next.phase() != Phase.ROLLING_BACK
+                && Objects.equals(onDisk.current(), next.current()) && Objects.equals(onDisk.previous(), next.previous())
+                && onDisk.keepPreviousUntil() == next.keepPreviousUntil();
+    }
+
+    private static boolean uncommittedTransition(Phase p) {
+        return p != Phase.IDLE && p != Phase.COMMITTED;
     }
 
     private static String idOf(Release r) {

@@ -63,8 +63,18 @@ public final class ContainerReleases {
     private ContainerReleases() {
     }
 
-    /** The runtime for this host, recovered and ready; never throws. */
+    /** The runtime for this host with the default {@code containers} settings; never throws. */
     public static ReleaseRuntime open(Path dataDir, Path fsRoot, AgentConfig.Releases config, Clock clock) {
+        return open(dataDir, fsRoot, config, AgentConfig.Containers.defaults(), clock);
+    }
+
+    /**
+     * The runtime for this host, recovered and ready; never throws.
+     *
+     * @param where      app network subnet and bridge, and the cgroup parent of the containers
+     */
+    public static ReleaseRuntime open(Path dataDir, Path fsRoot, AgentConfig.Releases config,
+                                      AgentConfig.Containers where, Clock clock) {
         if (!config.enabled()) {
             log.info("container releases disabled by configuration (releases.enabled: false): releases will fail");
             return ReleaseRuntime.unavailable();
@@ -82,7 +92,7 @@ public final class ContainerReleases {
             Runc r = new Runc(runc.get().toString(), containers.resolve("runc-state"), Duration.ofSeconds(30), json);
             VolumeStore volumes = new VolumeStore(containers);
             RuncContainerRuntime runtime = new RuncContainerRuntime(r, new OciSpecGenerator(volumes, DeviceInspector.host(),
-                    CgroupControllers.read(fsRoot.resolve("proc/cgroups"))), new CgroupStatsReader(layout), containers,
+                    CgroupControllers.read(fsRoot.resolve("proc/cgroups")), where.cgroupParent()), new CgroupStatsReader(layout), containers,
                     json, clock, new RuncContainerRuntime.LogLimits(1024 * 1024, 3), Duration.ofSeconds(30));
             RuncSupervisor supervisor = new RuncSupervisor(runtime, clock, RuncSupervisor.Settings.defaults());
 
@@ -107,7 +117,8 @@ public final class ContainerReleases {
             Optional<Path> cni = CNI.stream().filter(d -> Files.isExecutable(d.resolve("bridge"))).findFirst();
             if (cni.isPresent()) {
                 NetworkConfig d = NetworkConfig.defaults(dataDir.resolve("network"));
-                networks = new CniAppNetworks(new NetworkConfig(d.networkName(), d.bridgeName(), d.subnet(),
+                networks = new CniAppNetworks(new NetworkConfig(d.networkName(), where.networkBridge(),
+                        where.networkSubnet(),
                         List.of(cni.get()), d.stateDir(), d.firewall(), d.hostResolvConf(), d.fallbackDns()));
                 List<String> released = networks.reconcile();
                 log.info("app networks ready plugins={} released={}", cni.get(), released);

@@ -21,6 +21,14 @@ public interface ReleaseImages {
     /** Pulls {@code reference} (a no-op transfer when every blob is stored) and returns its config. */
     Pulled pull(String reference);
 
+    /**
+     * Like {@link #pull(String)}, reporting bytes received while downloading (throttled by the image store to one
+     * report per couple of seconds). The default ignores {@code progress}.
+     */
+    default Pulled pull(String reference, dev.fleetlet.agent.image.PullProgress progress) {
+        return pull(reference);
+    }
+
     /** The stored image's config without any network access; empty when the image is not in the store. */
     java.util.Optional<ImageConfig> stored(String reference);
 

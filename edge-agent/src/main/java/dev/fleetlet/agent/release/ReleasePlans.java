@@ -1,5 +1,6 @@
 package dev.fleetlet.agent.release;
 
+import dev.fleetlet.agent.image.PullProgress;
 import dev.fleetlet.agent.network.AppNetwork;
 import dev.fleetlet.agent.network.AppNetworks;
 import dev.fleetlet.agent.release.internal.ServiceOrder;
@@ -41,8 +42,12 @@ final class ReleasePlans {
         Set<String> distinct = new LinkedHashSet<>(refs(release));
         for (String ref : distinct) {
             n++;
-            ReleaseImages.Pulled p = pull ? images.pull(ref) : images.stored(ref)
-                    .map(c -> new ReleaseImages.Pulled(ref, c, 0)).orElseGet(() -> images.pull(ref));
+            String label = "image " + n + "/" + distinct.size() + " ";
+            long before = bytes;
+            PullProgress bytesProgress = progress == null ? PullProgress.NONE
+                    : (done, total, what) -> progress.downloading(before + done, before + total, label + what);
+            ReleaseImages.Pulled p = pull ? images.pull(ref, bytesProgress) : images.stored(ref)
+                    .map(c -> new ReleaseImages.Pulled(ref, c, 0)).orElseGet(() -> images.pull(ref, bytesProgress));
             pulled.put(ref, p);
             bytes += p.bytesTransferred();
             if (progress != null) {

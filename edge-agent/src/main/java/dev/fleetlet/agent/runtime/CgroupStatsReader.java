@@ -51,6 +51,34 @@ public final class CgroupStatsReader {
         }
     }
 
+    /**
+     * Whether any process is left in the cgroup: one file read ({@code cgroup.procs}), no runc. False when the
+     * cgroup does not exist; true when it cannot be told (then ask runc).
+     */
+    public boolean hasProcesses(String cgroupsPath) {
+        String rel = cgroupsPath.startsWith("/") ? cgroupsPath.substring(1) : cgroupsPath;
+        Path dir;
+        if (layout instanceof CgroupLayout.V1 v1) {
+            Path controller = v1.controllers().get("pids");
+            if (controller == null) {
+                controller = v1.controllers().get("memory");
+            }
+            if (controller == null) {
+                return true;
+            }
+            dir = controller.resolve(rel);
+        } else {
+            dir = ((CgroupLayout.V2) layout).mountPoint().resolve(rel);
+        }
+        try {
+            return !Files.readString(dir.resolve("cgroup.procs")).isBlank();
+        } catch (NoSuchFileException e) {
+            return false;
+        } catch (IOException e) {
+            return true;
+        }
+    }
+
     private static long readLong(Path file) throws IOException {
         return Long.parseLong(Files.readString(file).strip());
     }

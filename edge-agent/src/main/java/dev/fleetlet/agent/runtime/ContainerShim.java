@@ -36,6 +36,8 @@ final class ContainerShim {
     static final String STDERR = "stderr.fifo";
     static final String EXIT = "exit";
     static final String PID = "shim.pid";
+    /** The container's host pid, written by runc once the container's process runs. */
+    static final String CONTAINER_PID = "container.pid";
     static final String EXIT_INVALID = "exit.runc-killed";
 
     private static final String SCRIPT = String.join("\n",
@@ -51,7 +53,7 @@ final class ContainerShim {
 
     /** Creates the FIFOs (fresh) and removes a stale exit record. */
     static void prepare(Path dir) throws IOException {
-        for (String f : List.of(STDOUT, STDERR, EXIT, EXIT + ".tmp", EXIT_INVALID, PID)) {
+        for (String f : List.of(STDOUT, STDERR, EXIT, EXIT + ".tmp", EXIT_INVALID, PID, CONTAINER_PID)) {
             Files.deleteIfExists(dir.resolve(f));
         }
         HostCommand.run(List.of("mkfifo", "-m", "600", dir.resolve(STDOUT).toString(), dir.resolve(STDERR).toString()),

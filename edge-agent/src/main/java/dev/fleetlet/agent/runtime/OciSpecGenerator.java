@@ -12,27 +12,69 @@ import java.util.TreeSet;
  * additions, everything else dropped; no new privileges; the standard /proc, /dev, /sys mounts
  * with sensitive paths masked; named volumes and binds; device passthrough (node created and
  * allowed in the device cgroup, every other device denied apart from runc's defaults); memory,
- * CPU quota and pids limits under {@code /fleetlet/<id>}.
+ * CPU quota and pids limits under {@code <cgroupParent>/<id>} ({@code /fleetlet/<id>} by default).
  */
 public final class OciSpecGenerator {
     /** The capabilities a container keeps by default (the same small set Docker grants). */
     public static final List<String> DEFAULT_CAPABILITIES = List.of("CAP_CHOWN", "CAP_DAC_OVERRIDE", "CAP_FSETID",
             "CAP_FOWNER", "CAP_MKNOD", "CAP_NET_RAW", "CAP_SETGID", "CAP_SETUID", "CAP_SETFCAP", "CAP_SETPCAP",
             "CAP_NET_BIND_SERVICE", "CAP_SYS_CHROOT", "CAP_KILL", "CAP_AUDIT_WRITE");
+    /** The default cgroup parent of every container (configurable: {@code containers.cgroupParent}). */
     public static final String CGROUP_PARENT = "/fleetlet";
+    private static final java.util.regex.Pattern CGROUP_PATH =
+            java.util.regex.Pattern.compile("(/[A-Za-z0-9_.@:+-]+)+");
 
     private final VolumeStore volumes;
     private final DeviceInspector devices;
     private final CgroupControllers controllers;
+    private final String cgroupParent;
 
+    /** A generator placing containers under the default cgroup parent {@value #CGROUP_PARENT}. */
     public OciSpecGenerator(VolumeStore volumes, DeviceInspector devices, CgroupControllers controllers) {
+        this(volumes, devices, controllers, CGROUP_PARENT);
+    }
+
+    /**
+     * @param cgroupParent the cgroup (path from the hierarchy's root, e.g. {@code /fleetlet}) every container's cgroup
+     *                     is created under; must pass {@link #cgroupParentProblem}
+     * @throws IllegalArgumentException naming {@code containers.cgroupParent} when it is not a valid cgroup path
+     */
+    public OciSpecGenerator(VolumeStore volumes, DeviceInspector devices, CgroupControllers controllers, String cgroupParent) {
+        cgroupParentProblem(cgroupParent).ifPresent(p -> {
+            throw new IllegalArgumentException("containers.cgroupParent: " + p);
+        });
         this.volumes = volumes;
         this.devices = devices;
         this.controllers = controllers;
+        this.cgroupParent = cgroupParent.endsWith("/") ? cgroupParent.substring(0, cgroupParent.length() - 1) : cgroupParent;
     }
 
+    /**
+     * What is wrong with {@code parent} as a cgroup parent, or empty when it is fine: an absolute path of plain
+     * names (no {@code .} or {@code ..} segments, no spaces), not the root itself.
+     */
+    public static java.util.Optional<String> cgroupParentProblem(String parent) {
+        String p = parent != null && parent.length() > 1 && parent.endsWith("/") ? parent.substring(0, parent.length() - 1) : parent;
+        if (p == null || !CGROUP_PATH.matcher(p).matches()) {
+            return java.util.Optional.of("expected an absolute cgroup path like " + CGROUP_PARENT
+                    + " (names of [A-Za-z0-9_.@:+-], not the root), got '" + parent + "'");
+        }
+        for (String segment : p.substring(1).split("/")) {
+            if (segment.equals(".") || segment.equals("..")) {
+                return java.util.Optional.of("'" + parent + "' must not contain . or .. segments");
+            }
+        }
+        return java.util.Optional.empty();
+    }
+
+    /** The cgroup path of a container under the default parent {@value #CGROUP_PARENT}. */
     public static String cgroupsPath(String containerId) {
         return CGROUP_PARENT + "/" + containerId;
+    }
+
+    /** The cgroup path of a container under this generator's parent. */
+    public String cgroupPathOf(String containerId) {
+        return cgroupParent + "/" + containerId;
     }
 
     /**
@@ -77,7 +119,7 @@ public final class OciSpecGenerator {
                 r.memoryBytes() == null ? null : new OciSpec.Memory(r.memoryBytes()),
                 r.cpuMillis() == null ? null : new OciSpec.Cpu(r.cpuQuotaMicros(), Resources.CPU_PERIOD_MICROS),
                 r.pidsLimit() == null ? null : new OciSpec.Pids(r.pidsLimit()));
-        OciSpec.Linux linux = new OciSpec.Linux(namespaces, resources, cgroupsPath(spec.id()), nodes,
+        OciSpec.Linux linux = new OciSpec.Linux(namespaces, resources, cgroupPathOf(spec.id()), nodes,
                 List.of("/proc/acpi", "/proc/asound", "/proc/kcore", "/proc/keys", "/proc/latency_stats",
                         "/proc/timer_list", "/proc/timer_stats", "/proc/sched_debug", "/proc/scsi", "/sys/firmware"),
                 List.of("/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger"), null);

@@ -16,7 +16,9 @@ import java.util.Optional;
  * Drives the {@code runc} binary (or a compatible one such as crun) with its own state directory
  * ({@code --root}). {@link #runCommand} is the foreground {@code runc run --keep} command line that
  * the container shim keeps running as long as the container, so its exit code is the container's
- * (128+signal when killed, 137 for an OOM kill). {@link #exec} starts a process inside a running
+ * (128+signal when killed, 137 for an OOM kill); it writes the container's pid to a file once the
+ * process runs. The ended container and its cgroup are kept (their OOM counters stay readable) until
+ * {@link #delete}. {@link #exec} starts a process inside a running
  * container. Every other command runs with a timeout; failures carry runc's stderr.
  */
 public final class Runc {
@@ -36,11 +38,23 @@ public final class Runc {
         this.json = json;
     }
 
-    /** The command line running the bundle's container in the foreground until it exits (kept after exit). */
-    public List<String> runCommand(String id, Path bundle) {
+    /**
+     * The command line running the bundle's container in the foreground until it exits (kept after exit). runc
+     * writes the container's host pid to {@code pidFile} once its process has been started, so the file's
+     * appearance means "running" without asking {@code runc state}.
+     */
+    public List<String> runCommand(String id, Path bundle, Path pidFile) {
         List<String> cmd = base();
-        cmd.addAll(List.of("run", "--keep", "--bundle", bundle.toString(), id));
+        cmd.addAll(List.of("run", "--keep", "--pid-file", pidFile.toString(), "--bundle", bundle.toString(), id));
         return cmd;
+    }
+
+    /**
+     * Whether runc holds any state for the container: a directory check in the state root, no process
+     * started. False means {@link #state} would report it absent; true may also be a container being created.
+     */
+    public boolean hasState(String id) {
+        return java.nio.file.Files.exists(stateRoot.resolve(id));
     }
 
     /**

@@ -48,6 +48,10 @@ import org.slf4j.LoggerFactory;
 public final class RuncContainerRuntime implements ContainerRuntime {
     private static final Logger log = LoggerFactory.getLogger(RuncContainerRuntime.class);
     private static final String META = "meta.json";
+    private static final long START_POLL_MIN_NANOS = TimeUnit.MICROSECONDS.toNanos(500);
+    private static final long START_POLL_MAX_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
+    private static final long EXIT_POLL_MIN_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
+    private static final long EXIT_POLL_MAX_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
 
     /** Log file bounds per stream. */
     public record LogLimits(long maxBytes, int keep) {
@@ -99,7 +103,7 @@ public final class RuncContainerRuntime implements ContainerRuntime {
     public void start(ContainerSpec spec) {
         String id = spec.id();
         Path dir = dir(id);
-        if (tracked.containsKey(id) || Files.exists(dir.resolve(META)) || runc.state(id).isPresent()) {
+        if (tracked.containsKey(id) || Files.exists(dir.resolve(META)) || runc.hasState(id)) {
             throw new IllegalStateException("container " + id + " already exists; remove it first");
         }
         OciSpec oci = generator.generate(spec);
@@ -116,7 +120,7 @@ public final class RuncContainerRuntime implements ContainerRuntime {
             attachPumps(t);
             tracked.put(id, t);
             try {
-                ContainerShim.start(dir, runc.runCommand(id, bundle));
+                ContainerShim.start(dir, runc.runCommand(id, bundle, dir.resolve(ContainerShim.CONTAINER_PID)));
             } catch (IOException e) {
                 detachPumps(t);
                 throw e;
@@ -129,26 +133,47 @@ public final class RuncContainerRuntime implements ContainerRuntime {
                 spec.resources().memoryBytes(), spec.resources().cpuMillis(), spec.resources().pidsLimit());
     }
 
+    /**
+     * Waits for runc's pid file (written once the container's process runs) or the shim's exit record, whichever
+     * comes first: file checks only, no runc process. An exit without a pid file is a failed start.
+     */
     private void awaitStarted(Tracked t) {
         long deadline = System.nanoTime() + startTimeout.toNanos();
+        Path pidFile = t.dir.resolve(ContainerShim.CONTAINER_PID);
+        Pacer pacer = new Pacer(START_POLL_MIN_NANOS, START_POLL_MAX_NANOS);
         while (System.nanoTime() < deadline) {
+            if (Files.exists(pidFile)) {
+                return;
+            }
             Optional<ContainerShim.Exit> exit = ContainerShim.exit(t.dir);
             if (exit.isPresent()) {
                 finish(t);
                 String error = runcError(t.id);
-                if (runc.state(t.id).isEmpty() || error != null) {
+                if (!Files.exists(pidFile) || error != null) {
                     throw new IllegalStateException("container " + t.id + " failed to start (runc exit " + exit.get().code()
                             + "): " + (error != null ? error : tail(logDir(t.id).resolve("stderr.log"))));
                 }
                 return;
             }
-            Optional<Runc.State> s = runc.state(t.id);
-            if (s.isPresent() && !s.get().status().equals("creating") && !s.get().status().equals("created")) {
-                return;
-            }
-            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
+            pacer.pause();
         }
         throw new IllegalStateException("container " + t.id + " did not start within " + startTimeout);
+    }
+
+    /** Sleeps between file checks, starting short and doubling up to a cap: quick to notice, cheap when long. */
+    private static final class Pacer {
+        private final long max;
+        private long next;
+
+        Pacer(long min, long max) {
+            this.next = min;
+            this.max = max;
+        }
+
+        void pause() {
+            LockSupport.parkNanos(next);
+            next = Math.min(max, next * 2);
+        }
     }
 
     @Override
@@ -156,6 +181,9 @@ public final class RuncContainerRuntime implements ContainerRuntime {
         Path dir = dir(id);
         Optional<ContainerInfo> info = info(id);
         if (info.isEmpty()) {
+            if (!runc.hasState(id)) {
+                return Optional.empty();
+            }
             return runc.state(id).map(s -> s.status().equals("stopped")
                     ? new ContainerStatus(id, ContainerStatus.State.EXITED, null, null, null, "not created by this agent")
                     : new ContainerStatus(id, ContainerStatus.State.RUNNING, null, null, null, null));
@@ -163,7 +191,9 @@ public final class RuncContainerRuntime implements ContainerRuntime {
         Instant startedAt = info.get().createdAt();
         Optional<ContainerShim.Exit> exit = ContainerShim.exit(dir);
         if (exit.isPresent() && !verifiedExits.contains(id)) {
-            Optional<Runc.State> rs = runc.state(id);
+            // no process left in the container's cgroup: the record is the container's own end (no runc call needed)
+            Optional<Runc.State> rs = runc.hasState(id) && stats.hasProcesses(generator.cgroupPathOf(id))
+                    ? runc.state(id) : Optional.empty();
             if (rs.isPresent() && !rs.get().status().equals("stopped")) {
                 // runc itself was killed (e.g. systemd SIGKILLed the agent's cgroup): what the shim recorded is
                 // runc's end, not the container's, which runs on without anyone to record its exit.
@@ -187,7 +217,7 @@ public final class RuncContainerRuntime implements ContainerRuntime {
         if (ContainerShim.alive(dir).isPresent()) {
             return Optional.of(new ContainerStatus(id, ContainerStatus.State.RUNNING, null, startedAt, null, null));
         }
-        Optional<Runc.State> s = runc.state(id);
+        Optional<Runc.State> s = runc.hasState(id) ? runc.state(id) : Optional.empty();
         if (s.isPresent() && !s.get().status().equals("stopped")) {
             return Optional.of(new ContainerStatus(id, ContainerStatus.State.RUNNING, null, startedAt, null, null));
         }
@@ -198,6 +228,7 @@ public final class RuncContainerRuntime implements ContainerRuntime {
     @Override
     public Optional<Integer> awaitExit(String id, Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
+        Pacer pacer = new Pacer(EXIT_POLL_MIN_NANOS, EXIT_POLL_MAX_NANOS);
         while (true) {
             ContainerStatus s = status(id).orElseThrow(() -> notKnown(id));
             if (s.state() == ContainerStatus.State.EXITED) {
@@ -206,7 +237,7 @@ public final class RuncContainerRuntime implements ContainerRuntime {
             if (System.nanoTime() >= deadline) {
                 return Optional.empty();
             }
-            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
+            pacer.pause();
         }
     }
 
@@ -237,7 +268,9 @@ public final class RuncContainerRuntime implements ContainerRuntime {
             signal(id, "KILL", true);
             awaitExit(id, Duration.ofSeconds(10));
         }
-        runc.delete(id);
+        if (runc.hasState(id)) {
+            runc.delete(id);
+        }
         infos.remove(id);
         verifiedExits.remove(id);
         Tracked t = tracked.remove(id);
@@ -253,7 +286,7 @@ public final class RuncContainerRuntime implements ContainerRuntime {
         try {
             deleteTree(dir.resolve("bundle"));
             for (String f : List.of(META, ContainerShim.STDOUT, ContainerShim.STDERR, ContainerShim.EXIT, ContainerShim.EXIT_INVALID,
-                    ContainerShim.PID, "shim.log", "exec.log")) {
+                    ContainerShim.PID, ContainerShim.CONTAINER_PID, "shim.log", "exec.log")) {
                 Files.deleteIfExists(dir.resolve(f));
             }
         } catch (IOException e) {
@@ -263,7 +296,7 @@ public final class RuncContainerRuntime implements ContainerRuntime {
 
     @Override
     public CgroupStats stats(String id) {
-        return stats.read(OciSpecGenerator.cgroupsPath(id));
+        return stats.read(generator.cgroupPathOf(id));
     }
 
     @Override

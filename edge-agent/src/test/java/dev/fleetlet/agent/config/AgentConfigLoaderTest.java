@@ -62,7 +62,7 @@ class AgentConfigLoaderTest {
                 colour: blue
                 """))
                 .isInstanceOfSatisfying(AgentConfigException.class, e -> assertThat(e.problems()).containsExactlyInAnyOrder(
-                        "colour: unknown key, expected one of [agent, commands, hardware, mqtt, queue, releases, server, telemetry]",
+                        "colour: unknown key, expected one of [agent, commands, containers, hardware, mqtt, queue, releases, server, telemetry]",
                         "agent.dataDir: expected an absolute path, got 'relative/dir'",
                         "telemetry.batchSize: expected an integer from 1 to 500, got number 0",
                         "telemetry.batchInterval: expected a duration from PT0.01S to PT1H written like 500ms, 10s, 5m, 1h or 1d, got 'soon'",
@@ -133,5 +133,49 @@ class AgentConfigLoaderTest {
                         .anyMatch(p -> p.startsWith("releases.registries.ghcr.io:"))
                         .anyMatch(p -> p.startsWith("releases.plainHttpRegistries:"))
                         .anyMatch(p -> p.startsWith("releases.colour:")));
+    }
+
+    @Test
+    void readsTheContainersSectionWithDefaults() {
+        AgentConfig defaults = loader.parse("");
+        AgentConfig config = loader.parse("""
+                containers:
+                  network: { subnet: 172.30.16.0/20, bridge: apps0 }
+                  cgroupParent: /machine.slice/fleetlet
+                """);
+
+        assertThat(defaults.containers()).isEqualTo(new AgentConfig.Containers("10.213.0.0/16", "fleetlet0", "/fleetlet"));
+        assertThat(config.containers().networkSubnet()).isEqualTo("172.30.16.0/20");
+        assertThat(config.containers().networkBridge()).isEqualTo("apps0");
+        assertThat(config.containers().cgroupParent()).isEqualTo("/machine.slice/fleetlet");
+    }
+
+    @Test
+    void rejectsBadContainersSettingsNamingEachKey() {
+        assertThatThrownBy(() -> loader.parse("""
+                containers:
+                  network: { subnet: 10.213.0.1/16, bridge: a-bridge-name-far-too-long, mtu: 1400 }
+                  cgroupParent: ../escape
+                  colour: blue
+                """))
+                .isInstanceOfSatisfying(AgentConfigException.class, e -> assertThat(e.problems()).containsExactlyInAnyOrder(
+                        "containers.network.subnet: '10.213.0.1/16' has host bits set; the network address is expected",
+                        "containers.network.bridge: expected an interface name of 1-15 characters of [a-zA-Z0-9_.-]"
+                                + " starting with a letter or digit, got 'a-bridge-name-far-too-long'",
+                        "containers.network.mtu: unknown key, expected one of [bridge, subnet]",
+                        "containers.cgroupParent: expected an absolute cgroup path like /fleetlet (names of [A-Za-z0-9_.@:+-],"
+                                + " not the root), got '../escape'",
+                        "containers.colour: unknown key, expected one of [cgroupParent, network]"));
+        assertThatThrownBy(() -> loader.parse("containers: { network: { subnet: 10.300.0.0/16 }, cgroupParent: /a/../b }"))
+                .isInstanceOfSatisfying(AgentConfigException.class, e -> assertThat(e.problems()).containsExactlyInAnyOrder(
+                        "containers.network.subnet: '10.300.0.0/16' has an octet above 255",
+                        "containers.cgroupParent: '/a/../b' must not contain . or .. segments"));
+        assertThatThrownBy(() -> loader.parse("containers: { network: { subnet: 10.0.0.0/31 }, cgroupParent: / }"))
+                .isInstanceOfSatisfying(AgentConfigException.class, e -> assertThat(e.problems()).hasSize(2)
+                        .anyMatch(p -> p.startsWith("containers.network.subnet: prefix of '10.0.0.0/31' must be /8 to /30"))
+                        .anyMatch(p -> p.startsWith("containers.cgroupParent: expected an absolute cgroup path")));
+        assertThatThrownBy(() -> loader.parse("containers: { network: [ 10.0.0.0/8 ] }"))
+                .isInstanceOfSatisfying(AgentConfigException.class, e -> assertThat(e.problems())
+                        .singleElement().asString().startsWith("containers.network: expected a mapping"));
     }
 }

@@ -45,6 +45,23 @@ class BlobStoreTest {
     }
 
     @Test
+    void reportsEveryChunkReceivedFromTheDownloadLoopIncludingAResumedAttempt() {
+        BlobStore store = new BlobStore(root, 3);
+        List<Long> chunks = new ArrayList<>();
+        int[] opens = {0};
+        BlobStore.BlobSource source = offset -> {
+            opens[0]++;
+            InputStream in = new ByteArrayInputStream(content, (int) offset, content.length - (int) offset);
+            return new RegistryClient.BlobResponse(opens[0] == 1 ? failAfter(in, 70_000) : in, offset);
+        };
+
+        store.ingest(descriptor, source, chunks::add);
+
+        assertThat(chunks).hasSizeGreaterThan(3).allMatch(n -> n > 0 && n <= 64 * 1024);
+        assertThat(chunks.stream().mapToLong(Long::longValue).sum()).isEqualTo(content.length);
+    }
+
+    @Test
     void restartsFromZeroWhenTheRegistryIgnoresTheRange() {
         BlobStore store = new BlobStore(root, 3);
         List<Long> offsets = new ArrayList<>();

@@ -94,9 +94,15 @@ class ImagePullIT {
     void pullsOciImageAndStoresEveryBlobUnderItsDigest() throws Exception {
         StoreFixture s = new StoreFixture(store, registry.host());
 
-        ImagePuller.PullResult result = s.puller.pull(ImageReference.parse(registry.host() + "/fleetlet/app:2"));
+        List<long[]> progress = new java.util.ArrayList<>();
+        ImagePuller.PullResult result = s.puller.pull(ImageReference.parse(registry.host() + "/fleetlet/app:2"),
+                (done, total, what) -> progress.add(new long[] {done, total}));
 
         ImageRecord record = result.record();
+        assertThat(progress).as("the first bytes at once, one report per 2 s, the final one").hasSizeGreaterThanOrEqualTo(2);
+        assertThat(progress.get(0)[0]).isPositive().isLessThan(result.bytesTransferred());
+        assertThat(progress.get(progress.size() - 1)).containsExactly(result.bytesTransferred(), result.bytesTransferred());
+        assertThat(progress).isSortedAccordingTo(java.util.Comparator.comparingLong(p -> p[0]));
         assertThat(record.manifestMediaType()).isEqualTo(MediaTypes.OCI_MANIFEST);
         assertThat(record.layers()).hasSize(2);
         for (Digest d : record.blobs()) {

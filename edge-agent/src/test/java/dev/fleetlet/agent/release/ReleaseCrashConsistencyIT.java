@@ -54,6 +54,8 @@ class ReleaseCrashConsistencyIT {
     Path tmp;
 
     private Process child;
+    /** The runtime's phase the child printed last (in memory; the journal file holds only what recovery needs). */
+    private String lastPhase = "IDLE";
 
     @BeforeAll
     static void pushImages() throws Exception {
@@ -131,8 +133,8 @@ class ReleaseCrashConsistencyIT {
             }
             if (done == null) {
                 kills++;
-                String phase = journal.load().phase().name();
-                killsByPhase.merge(phase, 1, Integer::sum);
+                pollUntil(lines, "no such line", 0); // take in the phase lines printed up to the kill
+                killsByPhase.merge(lastPhase, 1, Integer::sum);
             }
         }
         BlockingQueue<String> lines = startChild(root);
@@ -199,7 +201,7 @@ class ReleaseCrashConsistencyIT {
         in.println(line);
     }
 
-    private static String awaitLine(BlockingQueue<String> lines, String prefix, int seconds) throws InterruptedException {
+    private String awaitLine(BlockingQueue<String> lines, String prefix, int seconds) throws InterruptedException {
         long deadline = System.currentTimeMillis() + seconds * 1000L;
         String l = pollUntil(lines, prefix, deadline);
         if (l == null) {
@@ -208,15 +210,24 @@ class ReleaseCrashConsistencyIT {
         return l;
     }
 
-    /** The first line starting with {@code prefix} before {@code deadlineMillis}, or null. */
-    private static String pollUntil(BlockingQueue<String> lines, String prefix, long deadlineMillis) throws InterruptedException {
+    /**
+     * The first line starting with {@code prefix} before {@code deadlineMillis}, or null; notes the {@code phase}
+     * lines passed on the way (after the deadline, only the lines already queued are read).
+     */
+    private String pollUntil(BlockingQueue<String> lines, String prefix, long deadlineMillis) throws InterruptedException {
         while (true) {
             long left = deadlineMillis - System.currentTimeMillis();
-            if (left <= 0) {
-                return null;
+            String l = left <= 0 ? lines.poll() : lines.poll(left, TimeUnit.MILLISECONDS);
+            if (l == null) {
+                if (left <= 0) {
+                    return null;
+                }
+                continue;
             }
-            String l = lines.poll(left, TimeUnit.MILLISECONDS);
-            if (l != null && l.startsWith(prefix)) {
+            if (l.startsWith("phase ")) {
+                lastPhase = l.substring(6);
+            }
+            if (l.startsWith(prefix)) {
                 return l;
             }
         }

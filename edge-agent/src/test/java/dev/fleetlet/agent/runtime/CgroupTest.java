@@ -85,4 +85,25 @@ class CgroupTest {
         assertThatThrownBy(() -> new CgroupStatsReader(new CgroupLayout.V2(tmp)).read("/fleetlet/gone"))
                 .hasMessageContaining("cgroup /fleetlet/gone has no file");
     }
+
+    @Test
+    void tellsWhetherAnyProcessIsLeftInAContainersCgroup() throws Exception {
+        Path v2 = Files.createDirectories(tmp.resolve("v2"));
+        Files.createDirectories(v2.resolve("fleetlet/live"));
+        Files.writeString(v2.resolve("fleetlet/live/cgroup.procs"), "4242\n4243\n");
+        Files.createDirectories(v2.resolve("fleetlet/ended"));
+        Files.writeString(v2.resolve("fleetlet/ended/cgroup.procs"), "");
+        CgroupStatsReader reader = new CgroupStatsReader(new CgroupLayout.V2(v2));
+
+        assertThat(reader.hasProcesses("/fleetlet/live")).isTrue();
+        assertThat(reader.hasProcesses("/fleetlet/ended")).isFalse();
+        assertThat(reader.hasProcesses("/fleetlet/gone")).as("no cgroup, no process").isFalse();
+
+        Path pids = Files.createDirectories(tmp.resolve("v1-pids/fleetlet/live"));
+        Files.writeString(pids.resolve("cgroup.procs"), "17\n");
+        CgroupStatsReader v1 = new CgroupStatsReader(new CgroupLayout.V1(java.util.Map.of("pids", tmp.resolve("v1-pids"))));
+        assertThat(v1.hasProcesses("/fleetlet/live")).isTrue();
+        assertThat(new CgroupStatsReader(new CgroupLayout.V1(java.util.Map.of("cpu", tmp))).hasProcesses("/fleetlet/live"))
+                .as("cannot tell without a pids or memory hierarchy: ask runc").isTrue();
+    }
 }

@@ -139,6 +139,23 @@ class OciSpecGeneratorTest {
                 .resources(new Resources(null, 500L, 10L)).build()).linux().resources().pids().limit()).isEqualTo(10);
     }
 
+    @Test
+    void placesContainersUnderTheConfiguredCgroupParent() {
+        OciSpecGenerator generator = new OciSpecGenerator(new VolumeStore(root), p -> null,
+                new CgroupControllers(java.util.Set.of("memory", "cpu", "pids")), "/machine.slice/fleetlet/");
+
+        OciSpec oci = generator.generate(ContainerSpec.builder("web", Path.of("/r"), List.of("x")).build());
+
+        assertThat(oci.linux().cgroupsPath()).isEqualTo("/machine.slice/fleetlet/web");
+        assertThat(generator.cgroupPathOf("db")).isEqualTo("/machine.slice/fleetlet/db");
+        assertThatThrownBy(() -> new OciSpecGenerator(new VolumeStore(root), p -> null,
+                new CgroupControllers(java.util.Set.of()), "fleetlet"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("containers.cgroupParent:");
+        assertThat(OciSpecGenerator.cgroupParentProblem("/a/../b")).contains("'/a/../b' must not contain . or .. segments");
+        assertThat(OciSpecGenerator.cgroupParentProblem("/with space")).isPresent();
+        assertThat(OciSpecGenerator.cgroupParentProblem("/fleetlet")).isEmpty();
+    }
+
     private static JsonNode findMount(JsonNode spec, String destination) {
         for (JsonNode m : spec.path("mounts")) {
             if (m.path("destination").asText().equals(destination)) {

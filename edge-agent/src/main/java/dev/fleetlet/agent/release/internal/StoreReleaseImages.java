@@ -53,7 +53,12 @@ public final class StoreReleaseImages implements ReleaseImages {
 
     @Override
     public Pulled pull(String reference) {
-        ImagePuller.PullResult r = puller.pull(ImageReference.parse(reference));
+        return pull(reference, dev.fleetlet.agent.image.PullProgress.NONE);
+    }
+
+    @Override
+    public Pulled pull(String reference, dev.fleetlet.agent.image.PullProgress progress) {
+        ImagePuller.PullResult r = puller.pull(ImageReference.parse(reference), progress);
         return new Pulled(reference, config(r.record()), r.bytesTransferred());
     }
 
