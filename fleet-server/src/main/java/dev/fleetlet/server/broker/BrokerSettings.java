@@ -31,10 +31,51 @@ import java.util.Objects;
  * @param persistence          where the broker keeps sessions, queued and retained messages
  *                             ({@code fleetlet.mqtt.persistence}: {@code file}, the default, survives restarts;
  *                             {@code in-memory} is for tests)
+ * @param clientAuth           TLS client certificates on the TLS listener ({@code fleetlet.mqtt.tls.client-auth}:
+ *                             {@code none}, the default; {@code optional}: a device may authenticate with a
+ *                             certificate from the fleet CA instead of its password; {@code required}: devices
+ *                             must, on every listener, and password-only devices are refused)
  */
 public record BrokerSettings(String host, int port, int tlsPort, Path tlsKeystore, String tlsKeystorePassword,
                              Path brokerDir, long maxQueuedMessages, int maxPacketSize, int serverReceiveMaximum,
-                             Duration ingestTimeout, Persistence persistence) {
+                             Duration ingestTimeout, Persistence persistence, ClientAuth clientAuth) {
+
+    /** Settings without TLS client authentication. */
+    public BrokerSettings(String host, int port, int tlsPort, Path tlsKeystore, String tlsKeystorePassword,
+                          Path brokerDir, long maxQueuedMessages, int maxPacketSize, int serverReceiveMaximum,
+                          Duration ingestTimeout, Persistence persistence) {
+        this(host, port, tlsPort, tlsKeystore, tlsKeystorePassword, brokerDir, maxQueuedMessages, maxPacketSize,
+                serverReceiveMaximum, ingestTimeout, persistence, ClientAuth.NONE);
+    }
+
+    /** TLS client certificate mode of the TLS listener. */
+    public enum ClientAuth {
+        NONE("none"), OPTIONAL("optional"), REQUIRED("required");
+
+        private final String wire;
+
+        ClientAuth(String wire) {
+            this.wire = wire;
+        }
+
+        /** The value in configuration. */
+        public String wire() {
+            return wire;
+        }
+
+        /** Parses {@code none}, {@code optional} or {@code required} (blank is none); throws naming the key otherwise. */
+        public static ClientAuth of(String value) {
+            if (value == null || value.isBlank()) {
+                return NONE;
+            }
+            for (ClientAuth c : values()) {
+                if (c.wire.equals(value.trim())) {
+                    return c;
+                }
+            }
+            throw new IllegalArgumentException("fleetlet.mqtt.tls.client-auth must be none, optional or required, was '" + value + "'");
+        }
+    }
 
     /** Broker persistence mode. */
     public enum Persistence {
@@ -67,6 +108,11 @@ public record BrokerSettings(String host, int port, int tlsPort, Path tlsKeystor
         Objects.requireNonNull(brokerDir, "brokerDir");
         Objects.requireNonNull(ingestTimeout, "fleetlet.mqtt.ingest-timeout");
         Objects.requireNonNull(persistence, "fleetlet.mqtt.persistence");
+        Objects.requireNonNull(clientAuth, "fleetlet.mqtt.tls.client-auth");
+        if (clientAuth != ClientAuth.NONE && tlsKeystore == null) {
+            throw new IllegalArgumentException("fleetlet.mqtt.tls.client-auth=" + clientAuth.wire()
+                    + " needs a TLS listener: set fleetlet.mqtt.tls.keystore");
+        }
         requirePort("fleetlet.mqtt.port", port);
         if (tlsKeystore != null) {
             requirePort("fleetlet.mqtt.tls.port", tlsPort);
@@ -106,6 +152,6 @@ public record BrokerSettings(String host, int port, int tlsPort, Path tlsKeystor
     public String toString() {
         return "BrokerSettings[host=" + host + ", port=" + port + ", tls=" + (tlsEnabled() ? tlsPort : "off")
                 + ", brokerDir=" + brokerDir + ", maxQueuedMessages=" + maxQueuedMessages + ", maxPacketSize="
-                + maxPacketSize + ", receiveMaximum=" + serverReceiveMaximum + ", ingestTimeout=" + ingestTimeout + ", persistence=" + persistence.wire() + "]";
+                + maxPacketSize + ", receiveMaximum=" + serverReceiveMaximum + ", ingestTimeout=" + ingestTimeout + ", persistence=" + persistence.wire() + ", clientAuth=" + clientAuth.wire() + "]";
     }
 }

@@ -21,10 +21,11 @@ final class BrokerSettingsFactory {
                                   @Value("${fleetlet.mqtt.max-packet-size:524288}") int maxPacketSize,
                                   @Value("${fleetlet.mqtt.receive-maximum:32}") int receiveMaximum,
                                   @Value("${fleetlet.mqtt.ingest-timeout:10s}") Duration ingestTimeout,
-                                  @Value("${fleetlet.mqtt.persistence:file}") String persistence) {
+                                  @Value("${fleetlet.mqtt.persistence:file}") String persistence,
+                                  @Value("${fleetlet.mqtt.tls.client-auth:none}") String clientAuth) {
         Path keystorePath = keystore == null || keystore.isBlank() ? null : Path.of(keystore);
         return new BrokerSettings(host, port, tlsPort, keystorePath, keystorePassword,
                 Path.of(dataDir).resolve("broker"), maxQueued, maxPacketSize, receiveMaximum, ingestTimeout,
-                BrokerSettings.Persistence.of(persistence));
+                BrokerSettings.Persistence.of(persistence), BrokerSettings.ClientAuth.of(clientAuth));
     }
 }

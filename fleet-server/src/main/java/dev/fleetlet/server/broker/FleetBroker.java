@@ -8,6 +8,7 @@ import com.hivemq.extension.sdk.api.services.publish.RetainedMessageStore;
 import com.hivemq.extension.sdk.api.services.session.ClientService;
 import dev.fleetlet.protocol.codec.ProtocolCodec;
 import dev.fleetlet.server.broker.internal.BrokerConfigXml;
+import dev.fleetlet.server.broker.internal.ClientCaTrustStore;
 import dev.fleetlet.server.broker.internal.FleetletExtension;
 import dev.fleetlet.server.broker.internal.MqttMetrics;
 import dev.fleetlet.server.broker.internal.PendingCommands;
@@ -63,7 +64,7 @@ public class FleetBroker {
                        @Value("${fleetlet.mqtt.auth-timeout:20s}") Duration authTimeout,
                        @Value("${fleetlet.mqtt.auth-threads:0}") int authThreads,
                        @Value("${fleetlet.mqtt.auth-queue:20000}") int authQueue,
-                       Optional<DeviceStateSink> states) {
+                       Optional<DeviceStateSink> states, Optional<CertificateDirectory> certificates) {
         this.settings = settings;
         this.metrics = new MqttMetrics(meterRegistry);
         if (authTimeout.isNegative() || authTimeout.isZero() || authTimeout.compareTo(Duration.ofMinutes(10)) > 0) {
@@ -86,10 +87,16 @@ public class FleetBroker {
                 });
         this.extension = new FleetletExtension(settings, directory, presence, telemetry, commands, codec, metrics,
                 clock.orElse(Clock.systemUTC()), authExecutor, authTimeout, states.orElse(DeviceStateSink.NONE));
+        if (settings.clientAuth() != BrokerSettings.ClientAuth.NONE) {
+            extension.useCertificates(certificates.orElseThrow(() -> new IllegalStateException(
+                    "fleetlet.mqtt.tls.client-auth=" + settings.clientAuth().wire() + " but no fleet CA is available")),
+                    settings.clientAuth());
+        }
         Path conf = settings.brokerDir().resolve("conf");
         Path data = settings.brokerDir().resolve("data");
         Path extensions = settings.brokerDir().resolve("extensions");
-        writeConfig(conf, extensions, data);
+        writeConfig(conf, extensions, data, settings.clientAuth() == BrokerSettings.ClientAuth.NONE ? null
+                : ClientCaTrustStore.write(conf, certificates.get().trustAnchor()));
         this.hivemq = EmbeddedHiveMQ.builder()
                 .withConfigurationFolder(conf)
                 .withDataFolder(data)
@@ -211,14 +218,14 @@ public class FleetBroker {
         }
     }
 
-    private void writeConfig(Path conf, Path extensions, Path data) {
+    private void writeConfig(Path conf, Path extensions, Path data, BrokerConfigXml.TrustStore trust) {
         try {
             Files.createDirectories(conf);
             Files.createDirectories(extensions);
             Files.createDirectories(data);
             Path file = conf.resolve("config.xml");
             Path tmp = conf.resolve("config.xml.tmp");
-            Files.writeString(tmp, BrokerConfigXml.render(settings), StandardCharsets.UTF_8);
+            Files.writeString(tmp, BrokerConfigXml.render(settings, trust), StandardCharsets.UTF_8);
             try {
                 Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-------"));
             } catch (UnsupportedOperationException e) {

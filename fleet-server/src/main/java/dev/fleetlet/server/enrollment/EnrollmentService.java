@@ -15,6 +15,7 @@ import dev.fleetlet.server.device.DeviceCredentials;
 import dev.fleetlet.server.device.DeviceHardware;
 import dev.fleetlet.server.device.DeviceRepository;
 import dev.fleetlet.server.device.NewDevice;
+import dev.fleetlet.server.enrollment.ca.FleetCa;
 import dev.fleetlet.server.enrollment.internal.PendingStore;
 import dev.fleetlet.server.events.EventBus;
 import dev.fleetlet.server.events.EventTypes;
@@ -37,7 +38,10 @@ import org.slf4j.LoggerFactory;
  *   <li>an unknown serial needs a token with uses left (401) and passes the policy: auto-accept, allowlist
  *       (403 when not listed) or manual (202 pending until an operator approves; 403 once rejected).</li>
  * </ol>
- * Only a salted hash of the device secret is stored. All of it is blocking (slow hash, database): callers run
+ * Only a salted hash of the device secret is stored. A request with a {@code csr} (opt-in certificate credential)
+ * is checked before anything else (400 naming {@code csr} when it is not a signed PKCS#10 request for an accepted
+ * key); an accepted enrollment then also gets a client certificate from the fleet CA ({@link DeviceCertificates}),
+ * re-issued at every accepted re-enrollment that carries a CSR. All of it is blocking (slow hash, database): callers run
  * it on the blocking executor.
  */
 @Singleton
@@ -57,13 +61,15 @@ public class EnrollmentService {
     private final EnrollmentPolicy policy;
     private final int retryAfterSeconds;
     private final Optional<FleetClientDirectory> credentialCache;
+    private final DeviceCertificates certificates;
 
     public EnrollmentService(ProvisioningTokenService tokens, DeviceRepository devices, AllowlistService allowlist,
                              PendingStore pending, SecretHasher hasher, EventBus events, MqttEndpoint mqtt, Jdbc jdbc,
                              Clock clock, @Value("${fleetlet.enrollment.policy:auto-accept}") String policy,
                              @Value("${fleetlet.enrollment.retry-after-seconds:60}") int retryAfterSeconds,
-                             Optional<FleetClientDirectory> credentialCache) {
+                             Optional<FleetClientDirectory> credentialCache, DeviceCertificates certificates) {
         this.credentialCache = credentialCache;
+        this.certificates = certificates;
         this.tokens = tokens;
         this.devices = devices;
         this.allowlist = allowlist;
@@ -83,6 +89,15 @@ public class EnrollmentService {
 
     /** Runs an enrollment; refusals are {@link ApiException}s with the codes listed in the class comment. */
     public EnrollmentResponse enroll(EnrollmentRequest request) {
+        if (request.csr() != null) {
+            try {
+                FleetCa.check(request.csr());
+            } catch (IllegalArgumentException e) {
+                String message = e.getMessage().startsWith("csr: ") ? e.getMessage().substring(5) : e.getMessage();
+                log.info("enrollment refused serial={} reason=bad-csr detail={}", request.serial(), message);
+                throw ApiException.field(ErrorCode.VALIDATION_FAILED, "csr", message);
+            }
+        }
         ProvisioningToken token = tokens.check(request.token())
                 .orElseThrow(() -> new ApiException(ErrorCode.ENROLLMENT_TOKEN_INVALID, "provisioning token unknown or wrong"))
                 .token();
@@ -133,7 +148,7 @@ public class EnrollmentService {
         } else {
             log.info("device re-enrolled, secret unchanged deviceId={} serial={}", device.id(), request.serial());
         }
-        return accepted(device.id());
+        return accepted(device.id(), request);
     }
 
     private EnrollmentResponse create(ProvisioningToken token, EnrollmentRequest request, DeviceHardware hw) {
@@ -155,7 +170,7 @@ public class EnrollmentService {
         primeCredentialCache(id, secretHash, request.deviceSecret());
         log.info("device enrolled deviceId={} serial={} fleet={} tokenId={} policy={}", id, request.serial(), token.fleet(),
                 token.id(), policy);
-        return accepted(id);
+        return accepted(id, request);
     }
 
     /**
@@ -232,8 +247,18 @@ public class EnrollmentService {
         return pending.byId(id).orElseThrow(() -> new ApiException(ErrorCode.NOT_FOUND, "no pending enrollment '" + id + "'"));
     }
 
-    private EnrollmentResponse accepted(String deviceId) {
-        return new EnrollmentResponse(EnrollmentResponse.Status.ACCEPTED, deviceId, mqtt.uri(), clock.instant(), null);
+    private EnrollmentResponse accepted(String deviceId, EnrollmentRequest request) {
+        if (request.csr() == null) {
+            return new EnrollmentResponse(EnrollmentResponse.Status.ACCEPTED, deviceId, mqtt.uri(), clock.instant(), null);
+        }
+        FleetCa.Issued issued;
+        try {
+            issued = certificates.issue(deviceId, request.csr());
+        } catch (IllegalArgumentException e) {
+            throw ApiException.field(ErrorCode.VALIDATION_FAILED, "csr", e.getMessage());
+        }
+        return new EnrollmentResponse(EnrollmentResponse.Status.ACCEPTED, deviceId, mqtt.uri(), clock.instant(), null,
+                issued.chainPem());
     }
 
     private static String newDeviceId() {

@@ -11,6 +11,7 @@ import com.hivemq.extension.sdk.api.services.publish.RetainedMessageStore;
 import com.hivemq.extension.sdk.api.services.session.ClientService;
 import dev.fleetlet.protocol.codec.ProtocolCodec;
 import dev.fleetlet.server.broker.BrokerSettings;
+import dev.fleetlet.server.broker.CertificateDirectory;
 import dev.fleetlet.server.broker.ClientDirectory;
 import dev.fleetlet.server.broker.DeviceStateSink;
 import dev.fleetlet.server.broker.PresenceListener;
@@ -49,6 +50,14 @@ public final class FleetletExtension implements ExtensionMain {
         this.interceptor = new InboundPublishInterceptor(codec, telemetry, presence, commands, metrics, clock,
                 settings.ingestTimeout(), states);
         this.lifecycle = new LifecycleListener(presence, metrics, clock);
+    }
+
+    /**
+     * Turns on authentication by TLS client certificate ({@code fleetlet.mqtt.tls.client-auth} optional or
+     * required), checked by {@code certificates}. Call before the broker starts.
+     */
+    public void useCertificates(CertificateDirectory certificates, BrokerSettings.ClientAuth mode) {
+        authenticator.useCertificates(certificates, mode);
     }
 
     @Override

@@ -186,6 +186,44 @@ public final class FleetCa {
         }
     }
 
+    /**
+     * Checks a PEM PKCS#10 request without issuing anything: PEM, signature, and an accepted key (EC P-256 or
+     * P-384, RSA of at least 2048 bits).
+     *
+     * @throws IllegalArgumentException ({@code csr: ...}) naming what is wrong
+     */
+    public static void check(String csrPem) {
+        parseCsr(csrPem);
+    }
+
+    /** The SHA-256 fingerprint of a certificate's DER encoding, lower-case hex. */
+    public static String fingerprint(X509Certificate certificate) {
+        try {
+            return java.util.HexFormat.of().formatHex(
+                    java.security.MessageDigest.getInstance("SHA-256").digest(certificate.getEncoded()));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("SHA-256 unavailable", e);
+        }
+    }
+
+    private static void checkKey(PublicKey key) {
+        if (key instanceof java.security.interfaces.ECPublicKey ec) {
+            int bits = ec.getParams().getCurve().getField().getFieldSize();
+            if (bits != 256 && bits != 384) {
+                throw new IllegalArgumentException("csr: EC key on a " + bits + "-bit curve not accepted (use P-256 or P-384)");
+            }
+            return;
+        }
+        if (key instanceof java.security.interfaces.RSAPublicKey rsa) {
+            int bits = rsa.getModulus().bitLength();
+            if (bits < 2048) {
+                throw new IllegalArgumentException("csr: RSA key of " + bits + " bits too weak (at least 2048; EC P-256 preferred)");
+            }
+            return;
+        }
+        throw new IllegalArgumentException("csr: key type " + key.getAlgorithm() + " not accepted (use EC P-256)");
+    }
+
     private static JcaPKCS10CertificationRequest parseCsr(String csrPem) {
         if (csrPem == null || csrPem.isBlank()) {
             throw new IllegalArgumentException("csr: missing");
@@ -204,6 +242,7 @@ public final class FleetCa {
             if (!csr.isSignatureValid(new JcaContentVerifierProviderBuilder().build(csr.getPublicKey()))) {
                 throw new IllegalArgumentException("csr: signature does not verify");
             }
+            checkKey(csr.getPublicKey());
             return csr;
         } catch (PKCSException | OperatorCreationException | GeneralSecurityException | RuntimeException e) {
             if (e instanceof IllegalArgumentException iae && String.valueOf(iae.getMessage()).startsWith("csr:")) {

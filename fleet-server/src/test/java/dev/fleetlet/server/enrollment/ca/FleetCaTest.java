@@ -92,6 +92,21 @@ class FleetCaTest {
     }
 
     @Test
+    void refusesAnRsaKeyOf1024BitsButAcceptsRsa2048AndEcP256() {
+        FleetCa ca = FleetCa.loadOrCreate(dir, clock);
+        // given requests for a weak RSA key, a 2048-bit RSA key and an EC P-256 key
+        String weak = TestPki.csr(TestPki.rsaKey(1024), "CN=x");
+        // then the weak one is refused naming the field and the size, the others are signed
+        assertThatThrownBy(() -> FleetCa.check(weak)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("csr: RSA key of 1024 bits too weak");
+        assertThatThrownBy(() -> ca.sign(weak, "dev-x", Duration.ofDays(1))).hasMessageStartingWith("csr: RSA key of 1024");
+        assertThat(ca.sign(TestPki.csr(TestPki.rsaKey(2048), "CN=x"), "dev-x", Duration.ofDays(1)).certificate()
+                .getPublicKey().getAlgorithm()).isEqualTo("RSA");
+        assertThat(ca.sign(TestPki.csr(TestPki.ecKey(), "CN=x"), "dev-x", Duration.ofDays(1)).certificate()
+                .getPublicKey().getAlgorithm()).isEqualTo("EC");
+    }
+
+    @Test
     void loadsAnOperatorsCaFromPemFilesAndRejectsAFileWithoutACertificate() throws Exception {
         // given CA files made elsewhere (here: by another instance)
         FleetCa made = FleetCa.loadOrCreate(dir.resolve("made"), clock);
