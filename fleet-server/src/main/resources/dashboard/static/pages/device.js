@@ -61,8 +61,11 @@ export async function render(main, ctx) {
       d = { ...d, status, lastSeen: e.at };
       identity(d);
     }
+    if (type === 'device.state-changed' || type.startsWith('alert.')) reported(enc, write);
     events(enc);
   });
+  // periodic reports (resource use) raise no event: re-read the containers while the page is open
+  const timer = setInterval(() => { if (!document.getElementById('containers')) clearInterval(timer); else reported(enc, write); }, 30000);
 }
 
 function identity(d) {
@@ -108,21 +111,61 @@ async function telemetry(enc, rangeName) {
 
 async function reported(enc, write) {
   const box = document.getElementById('containers');
-  const r = await api('GET', `/ui/api/devices/${enc}/reported-state`);
-  if (!r.available) { box.innerHTML = '<p class="muted">The device has not reported an application state.</p>'; return; }
+  if (!box) return;
+  const [r, h] = await Promise.all([api('GET', `/ui/api/devices/${enc}/reported-state`),
+    api('GET', `/api/v1/devices/${enc}/health`).catch(() => null)]);
+  const healthHtml = deviceHealth(h);
+  if (!r.available) { box.innerHTML = healthHtml + '<p class="muted">The device has not reported an application state.</p>'; return; }
   let services = [];
   try { services = JSON.parse(r.services || '[]'); } catch { services = []; }
   if (!Array.isArray(services)) services = Object.entries(services).map(([name, v]) => ({ name, ...v }));
-  box.innerHTML = `<p>State <span class="badge">${esc(r.status)}</span> ${r.reason ? esc(r.reason) : ''} <span class="muted">reported ${when(r.reportedAt)}</span></p>`
-    + (services.length === 0 ? '<p class="muted">No containers.</p>' : `<table><thead><tr><th>Service</th><th>State</th><th>Health</th><th class="hide-narrow">Detail</th>${write ? '<th></th>' : ''}</tr></thead><tbody>`
-      + services.map(s => `<tr><td>${esc(s.name || s.service)}</td><td>${esc(s.state || s.status || '')}</td><td>${esc(s.health || '')}</td>
-        <td class="muted hide-narrow">${esc(Object.entries(s).filter(([k]) => !['name', 'service', 'state', 'status', 'health'].includes(k))
-          .map(([k, v]) => k + '=' + (typeof v === 'object' ? JSON.stringify(v) : v)).join(' '))}</td>
+  box.innerHTML = healthHtml + `<p>State <span class="badge">${esc(r.status)}</span> ${r.reason ? esc(r.reason) : ''} <span class="muted">reported ${when(r.reportedAt)}</span></p>`
+    + (services.length === 0 ? '<p class="muted">No containers.</p>' : `<table id="container-table"><thead><tr><th>Service</th><th>State</th><th>Health</th>
+      <th>Restarts</th><th class="hide-narrow">CPU</th><th>Memory</th><th class="hide-narrow">Pids</th>${write ? '<th></th>' : ''}</tr></thead><tbody>`
+      + services.map(s => `<tr data-service="${esc(s.name || s.service)}"><td title="${esc(s.image || '')}">${esc(s.name || s.service)}</td>
+        <td>${esc(s.state || s.status || '')}</td><td>${healthBadge(s.health)}</td><td>${s.restarts ?? ''}</td>
+        <td class="hide-narrow">${s.cpuPercent != null ? Number(s.cpuPercent).toFixed(1) + ' %' : '<span class="muted">–</span>'}</td>
+        <td style="min-width:8rem">${memory(s.memoryBytes, s.memoryLimitBytes)}</td>
+        <td class="hide-narrow">${s.pids ?? '<span class="muted">–</span>'}</td>
         ${write ? `<td><button data-restart="${esc(s.name || s.service)}">Restart</button></td>` : ''}</tr>`).join('') + '</tbody></table>');
   box.querySelectorAll('[data-restart]').forEach(b => b.onclick = () =>
     send(enc, { command: 'restart-service', service: b.dataset.restart }, `Restart service ${b.dataset.restart}?`));
   document.getElementById('release').innerHTML = `<p>Running <b>${esc(r.releaseId || 'none')}</b>${r.previousReleaseId ? ` <span class="muted">(before: ${esc(r.previousReleaseId)})</span>` : ''}</p>`
     + (document.getElementById('release').dataset.pin || '');
+}
+
+function healthBadge(health) {
+  const cls = health === 'healthy' ? 'ok' : health === 'unhealthy' ? 'bad' : '';
+  return health ? `<span class="badge ${cls}">${esc(health)}</span>` : '';
+}
+
+function mib(n) { return n >= 1024 ** 3 ? (n / 1024 ** 3).toFixed(1) + ' GiB' : Math.round(n / 1024 ** 2) + ' MiB'; }
+
+// memory used against the limit: a bar when limited (red above 90 %), the figure alone otherwise
+function memory(used, limit) {
+  if (used == null) return '<span class="muted">–</span>';
+  if (!limit) return `${mib(used)} <span class="muted">no limit</span>`;
+  const pct = Math.min(100, 100 * used / limit);
+  return `<div class="bar" title="${pct.toFixed(0)} % of the limit"><span class="${pct >= 90 ? 'b-failed' : 'b-active'}" style="width:${pct}%"></span></div>
+    <span class="muted">${mib(used)} / ${mib(limit)}</span>`;
+}
+
+// the board's reported health (disk, memory, temperature, power) and the alerts holding for the device
+function deviceHealth(h) {
+  if (!h) return '';
+  const s = h.system || {};
+  const parts = [];
+  if (s.diskTotalBytes) {
+    const pct = 100 * (s.diskTotalBytes - s.diskFreeBytes) / s.diskTotalBytes;
+    parts.push(`<span title="data disk">Disk ${pct.toFixed(0)} % <span class="muted">(${mib(s.diskFreeBytes)} free)</span></span>`);
+  }
+  if (s.memoryTotalBytes) parts.push(`Memory ${mib(s.memoryTotalBytes - (s.memoryAvailableBytes || 0))} / ${mib(s.memoryTotalBytes)}`);
+  if (s.cpuTemperatureC != null) parts.push(`${Number(s.cpuTemperatureC).toFixed(1)} °C`);
+  if (s.underVoltage) parts.push('<span class="badge bad">under-voltage</span>');
+  if (s.throttled) parts.push('<span class="badge bad">throttled</span>');
+  const alerts = (h.alerts || []).map(a => `<li><span class="badge bad">${esc(a.kind.replace(/_/g, ' '))}</span> ${esc(a.detail)} <span class="muted">since ${when(a.since)}</span></li>`).join('');
+  return (parts.length ? `<p id="device-health">${parts.join(' · ')}</p>` : '')
+    + (alerts ? `<ul id="device-alerts" style="padding-left:1rem">${alerts}</ul>` : '');
 }
 
 async function pin(enc, write) {

@@ -12,6 +12,8 @@ export async function render(main) {
     <div class="card"><h2>Active rollouts</h2><div id="rollouts"></div></div>
     <div class="card"><h2>Releases running</h2><div id="releases"></div></div>
   </div>
+  <div class="card" style="margin-top:1rem" id="alerts-card"><h2>Alerts <span class="badge" id="alerts-total">–</span></h2>
+    <div id="alert-kinds" class="toolbar"></div><div id="alerts"></div></div>
   <div class="grid" style="margin-top:1rem">
     <div class="card"><h2>Offline the longest</h2><div id="longest"></div></div>
     <div class="card"><h2>Recent problems</h2><div id="problems"></div></div>
@@ -26,7 +28,7 @@ export async function render(main) {
 }
 
 async function load() {
-  const o = await api('GET', '/ui/api/overview');
+  const [o] = await Promise.all([api('GET', '/ui/api/overview'), alerts()]);
   for (const k of ['online', 'offline', 'decommissioned']) document.getElementById(k).textContent = o[k];
   document.getElementById('too-long').textContent = o.offlineTooLong;
   document.getElementById('too-long-after').textContent = 'offline for more than ' + o.offlineAlertAfter.replace('PT', '').toLowerCase();
@@ -58,4 +60,17 @@ async function load() {
     : '<table><tbody>' + (o.recentProblems || []).map(e => `<tr><td>${when(e.at)}</td><td>${esc(e.type)}</td>
       <td><a href="/ui/devices/${encodeURIComponent(e.deviceId)}">${esc(e.deviceId)}</a></td>
       <td class="muted hide-narrow">${esc((e.detail || '').replace(/\n/g, ' '))}</td></tr>`).join('') + '</tbody></table>';
+}
+
+// alerts holding now (docs/alerts.md): count per kind, then the latest; refreshed with the rest on SSE events
+async function alerts() {
+  let a;
+  try { a = await api('GET', '/api/v1/alerts/summary'); } catch { return; }
+  document.getElementById('alerts-total').textContent = a.total;
+  document.getElementById('alert-kinds').innerHTML = Object.entries(a.byKind || {})
+    .map(([k, n]) => `<span class="badge" data-kind="${esc(k)}">${esc(k.replace(/_/g, ' '))}: <b>${n}</b></span>`).join('');
+  document.getElementById('alerts').innerHTML = (a.latest || []).length === 0 ? '<p class="muted">No alerts.</p>'
+    : '<table><tbody>' + a.latest.map(x => `<tr><td>${when(x.since)}</td><td><span class="badge bad">${esc(x.kind.replace(/_/g, ' '))}</span></td>
+      <td><a href="/ui/devices/${encodeURIComponent(x.deviceId)}">${esc(x.deviceId)}</a></td>
+      <td class="muted hide-narrow">${esc(x.detail)}</td></tr>`).join('') + '</tbody></table>';
 }

@@ -36,7 +36,9 @@ import org.slf4j.LoggerFactory;
  * publishes {@code device.state-changed} when a device's status, release or generation changed, and hands
  * the rollout {@link Observation}s to the observation consumer (the rollout engine). Reports and events
  * whose generation is lower than the device's current desired generation ({@code device_desired_state})
- * are stale (re-published after a reconnect) and become no observation.
+ * are stale (re-published after a reconnect) and become no observation. The reported {@code system} health
+ * is stored as JSON next to the services; after each batch the latest report per device goes to the report
+ * listeners ({@link #addReportListener}, e.g. the alerts service), on the writer thread.
  */
 public class ReportedStateIntake implements DeviceStateSink, AutoCloseable {
 
@@ -53,6 +55,7 @@ public class ReportedStateIntake implements DeviceStateSink, AutoCloseable {
     private final Thread writer;
     private final AtomicLong dropped = new AtomicLong();
     private final ObjectMapper json = ProtocolCodec.newMapper();
+    private final List<Consumer<List<ReportedState>>> reportListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
     private volatile boolean running = true;
 
     public ReportedStateIntake(Jdbc jdbc, EventBus bus, Consumer<List<Observation>> observations, int capacity) {
@@ -82,6 +85,15 @@ public class ReportedStateIntake implements DeviceStateSink, AutoCloseable {
                 log.warn("reported state intake full, dropping dropped={}", n);
             }
         }
+    }
+
+    /**
+     * Adds a listener given the latest stored report of each device of every batch, after the batch's
+     * transaction committed, on the writer thread; a listener that throws is logged and does not stop the
+     * others.
+     */
+    public void addReportListener(Consumer<List<ReportedState>> listener) {
+        reportListeners.add(listener);
     }
 
     /** Items dropped because the queue was full. */
@@ -166,6 +178,16 @@ public class ReportedStateIntake implements DeviceStateSink, AutoCloseable {
             obs.sort((a, b) -> a.at().compareTo(b.at()));
             observations.accept(obs);
         }
+        if (!latest.isEmpty()) {
+            List<ReportedState> reports = latest.values().stream().map(Item::state).toList();
+            for (Consumer<List<ReportedState>> l : reportListeners) {
+                try {
+                    l.accept(reports);
+                } catch (RuntimeException e) {
+                    log.error("report listener failed reports={}", reports.size(), e);
+                }
+            }
+        }
     }
 
     /**
@@ -220,9 +242,11 @@ public class ReportedStateIntake implements DeviceStateSink, AutoCloseable {
         }
         List<ReportedState> changed = new ArrayList<>();
         try (PreparedStatement up = c.prepareStatement("UPDATE device_reported_state SET generation = ?, status = ?, "
-                + "release_id = ?, previous_release_id = ?, reason = ?, services = ?, reported_at = ? WHERE device_id = ?");
+                + "release_id = ?, previous_release_id = ?, reason = ?, services = ?, reported_at = ?, system_health = ? "
+                + "WHERE device_id = ?");
              PreparedStatement in = c.prepareStatement("INSERT INTO device_reported_state (generation, status, release_id, "
-                     + "previous_release_id, reason, services, reported_at, device_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
+                     + "previous_release_id, reason, services, reported_at, system_health, device_id) "
+                     + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
             boolean ups = false;
             boolean ins = false;
             for (Item i : items) {
@@ -236,7 +260,8 @@ public class ReportedStateIntake implements DeviceStateSink, AutoCloseable {
                 ps.setString(5, truncate(s.reason(), 2000));
                 ps.setString(6, truncate(services(s), 20000));
                 ps.setObject(7, OffsetDateTime.ofInstant(i.at(), ZoneOffset.UTC));
-                ps.setString(8, s.deviceId());
+                ps.setString(8, system(s));
+                ps.setString(9, s.deviceId());
                 ps.addBatch();
                 if (old == null) {
                     ins = true;
@@ -296,6 +321,19 @@ public class ReportedStateIntake implements DeviceStateSink, AutoCloseable {
             return json.writeValueAsString(s.services());
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             return "[]";
+        }
+    }
+
+    /** The system health as JSON, or null when absent or (implausibly) longer than its column. */
+    private String system(ReportedState s) {
+        if (s.system() == null) {
+            return null;
+        }
+        try {
+            String text = json.writeValueAsString(s.system());
+            return text.length() <= 4000 ? text : null;
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            return null;
         }
     }
 

@@ -75,6 +75,36 @@ class ReportedStateIntakeTest {
     }
 
     @Test
+    void storesSystemHealthAndHandsTheLatestReportPerDeviceToReportListeners() {
+        // given
+        List<ReportedState> heard = new CopyOnWriteArrayList<>();
+        intake.addReportListener(heard::addAll);
+        dev.fleetlet.protocol.message.SystemHealth system = new dev.fleetlet.protocol.message.SystemHealth(
+                50L, 1000L, 10L, 100L, 61.5, 99L, true, false, true, 0x10001);
+        ReportedState withHealth = new ReportedState(1, "d9", 1, T, ReportedState.Status.APPLIED, "app-2", null, null,
+                List.of(), system);
+
+        // when
+        intake.reported(withHealth, T);
+
+        // then
+        await().untilAsserted(() -> assertThat(heard).containsExactly(withHealth));
+        String stored = jdbc.query("SELECT system_health FROM device_reported_state WHERE device_id = 'd9'",
+                rs -> rs.getString(1)).get(0);
+        assertThat(stored).contains("\"underVoltage\":true").contains("\"diskFreeBytes\":50")
+                .contains("\"cpuTemperatureC\":61.5");
+    }
+
+    @Test
+    void aReportWithoutSystemHealthStoresNull() {
+        intake.reported(state("d8", 1, ReportedState.Status.APPLIED, "app-2", "healthy"), T);
+
+        await().untilAsserted(() -> assertThat(jdbc.query(
+                "SELECT COUNT(*) FROM device_reported_state WHERE device_id = 'd8' AND system_health IS NULL",
+                rs -> rs.getLong(1))).containsExactly(1L));
+    }
+
+    @Test
     void storesEachDeviceEventOnceEvenWhenRedelivered() {
         DeviceEvent failed = new DeviceEvent(1, "d1", 42, T, DeviceEvent.Type.UPDATE_FAILED, 3L, "app-2", null, "pull failed");
         intake.event(failed, T);
