@@ -55,6 +55,8 @@ public final class ReleaseApplier {
     private final ScheduledExecutorService scheduler;
     private final Publisher publisher;
     private final AtomicLong eventSeq;
+    private final int index;
+    private final java.util.function.Supplier<dev.fleetlet.protocol.message.SystemHealth> health;
     private String running;
     private long currentGeneration;
     private ScheduledFuture<?> pending;
@@ -62,6 +64,18 @@ public final class ReleaseApplier {
 
     public ReleaseApplier(String deviceId, ReleaseBehaviour behaviour, ProtocolCodec codec, Clock clock,
                           SimulatorCounters counters, ScheduledExecutorService scheduler, Publisher publisher) {
+        this(deviceId, behaviour, codec, clock, counters, scheduler, publisher, 0, () -> null);
+    }
+
+    /**
+     * @param index  the simulated device's index (gives its services' resource use)
+     * @param health the board health every report carries ({@link SimulatedHealth}); may return null
+     */
+    public ReleaseApplier(String deviceId, ReleaseBehaviour behaviour, ProtocolCodec codec, Clock clock,
+                          SimulatorCounters counters, ScheduledExecutorService scheduler, Publisher publisher, int index,
+                          java.util.function.Supplier<dev.fleetlet.protocol.message.SystemHealth> health) {
+        this.index = index;
+        this.health = health;
         this.deviceId = deviceId;
         this.behaviour = behaviour;
         this.codec = codec;
@@ -83,13 +97,17 @@ public final class ReleaseApplier {
         return behaviour.profileOf(deviceId);
     }
 
-    /** On the first connect with an initial release: reports it applied at generation 0 (retained). */
+    /**
+     * On the first connect: reports the initial release applied at generation 0 (retained), or {@code idle}
+     * without one, so the server learns the board's health as from a real agent.
+     */
     public synchronized void onConnected() {
-        if (initialReported || behaviour.initialRelease() == null || currentGeneration > 0) {
+        if (initialReported || currentGeneration > 0) {
             return;
         }
         initialReported = true;
-        report(0, ReportedState.Status.APPLIED, running, null, null, List.of());
+        report(0, behaviour.initialRelease() == null ? ReportedState.Status.IDLE : ReportedState.Status.APPLIED,
+                running, null, null, List.of());
     }
 
     /** A desired state whose generation is newer than every earlier one. */
@@ -132,7 +150,7 @@ public final class ReleaseApplier {
         } else {
             String previous = changes ? running : null;
             running = target;
-            report(generation, ReportedState.Status.APPLIED, running, previous, null, services(desired));
+            report(generation, ReportedState.Status.APPLIED, running, previous, null, services(desired, index));
             event(DeviceEvent.Type.UPDATE_HEALTHY, generation, target, null);
             counters.onReleaseApplied();
         }
@@ -142,7 +160,7 @@ public final class ReleaseApplier {
     private void report(long generation, ReportedState.Status status, String releaseId, String previous, String reason,
                         List<ServiceStatus> services) {
         ReportedState state = new ReportedState(1, deviceId, generation, clock.instant(), status, releaseId, previous,
-                reason, services);
+                reason, services, health.get());
         publisher.publish(Topics.reportedState(deviceId), codec.encode(MessageType.REPORTED_STATE, state), true);
     }
 
@@ -153,7 +171,7 @@ public final class ReleaseApplier {
     }
 
     /** One running, healthy service per service of the release's spec (at most 64, as the schema allows). */
-    private static List<ServiceStatus> services(DesiredState desired) {
+    private static List<ServiceStatus> services(DesiredState desired, int index) {
         if (desired.release() == null || desired.release().spec() == null) {
             return List.of();
         }
@@ -167,7 +185,7 @@ public final class ReleaseApplier {
             if (!e.getKey().matches("[a-z0-9][a-z0-9_.-]{0,63}") || image.isEmpty()) {
                 continue;
             }
-            out.add(new ServiceStatus(e.getKey(), image, "running", "healthy", 0, null, null, null, null));
+            out.add(SimulatedHealth.running(index, e.getKey(), image));
         }
         return out;
     }

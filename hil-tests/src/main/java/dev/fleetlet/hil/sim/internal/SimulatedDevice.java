@@ -98,7 +98,7 @@ public final class SimulatedDevice {
         this.stream = String.format("sim-%08x-%06d", config.seed() & 0xffffffffL, index);
         this.bootedAt = clock.instant();
         this.releases = new ReleaseApplier(credentials.deviceId(), config.releases(), codec, clock, counters, scheduler,
-                this::publishIfConnected);
+                this::publishIfConnected, index, () -> SimulatedHealth.of(index, bootedAt, clock.instant()));
     }
 
     /** This device's release state: what it runs, its profile. */
