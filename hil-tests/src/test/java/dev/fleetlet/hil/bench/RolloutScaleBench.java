@@ -127,11 +127,17 @@ class RolloutScaleBench {
                 sampler.interrupt();
                 sampler.join();
                 double dispatchS = (sim.counters().lastDesiredReceivedNanos(v2) - t0) / 1e9;
-                double cpuPct = (cpu1 - cpu0) / ChildJava.CLK_TCK / ((t1 - t0) / 1e9) * 100;
+                double cpuS = (cpu1 - cpu0) / ChildJava.CLK_TCK;
+                double cpuPct = cpuS / ((t1 - t0) / 1e9) * 100;
                 double rssMb = maxRssKb.get() / 1024.0;
                 System.out.printf(Locale.ROOT, "rollout-scale dispatch: %d desired states received in %.2f s, server "
-                        + "cpu %.1f %% of one core, rss max %.0f MB%n", devices, dispatchS, cpuPct, rssMb);
+                        + "cpu %.2f s = %.1f %% of one core, rss max %.0f MB, load %s%n", devices, dispatchS, cpuS, cpuPct,
+                        rssMb, Files.readString(Path.of("/proc/loadavg")).trim());
                 awaitEnd(admin, dispatch, Set.of("COMPLETED"), Duration.ofMinutes(5));
+                // the simulator counts each new generation a device accepts; the engine dispatches every member of
+                // this rollout once, so exactly n receipts of hub-2.0 means n distinct devices received it
+                assertThat(sim.counters().desiredReceivedFor(v2)).as("desired states naming %s received", v2)
+                        .isEqualTo(devices);
                 print(admin, dispatch);
 
                 // phase 2: canary and three waves, gated
