@@ -68,6 +68,8 @@ mkdir -p "$tree/boot/firmware"
 kernel="$(cd "$tree/boot" && ls vmlinuz-* 2>/dev/null | sort -V | tail -n1 || true)"
 if [ -n "$kernel" ]; then
   version="${kernel#vmlinuz-}"
+  # raspi-firmware's kernel hook copied the versioned files; the boot partition keeps one fixed-name pair.
+  rm -f "$tree/boot/firmware/vmlinuz-"* "$tree/boot/firmware/initrd.img-"*
   cp "$tree/boot/$kernel" "$tree/boot/firmware/vmlinuz"
   [ -f "$tree/boot/initrd.img-$version" ] && cp "$tree/boot/initrd.img-$version" "$tree/boot/firmware/initrd.img"
   if [ -d "$tree/usr/lib/raspi-firmware" ]; then
