@@ -64,7 +64,8 @@ public class FleetBroker {
                        @Value("${fleetlet.mqtt.auth-timeout:20s}") Duration authTimeout,
                        @Value("${fleetlet.mqtt.auth-threads:0}") int authThreads,
                        @Value("${fleetlet.mqtt.auth-queue:20000}") int authQueue,
-                       Optional<DeviceStateSink> states, Optional<CertificateDirectory> certificates) {
+                       Optional<DeviceStateSink> states, Optional<LogChunkSink> logs,
+                       Optional<CertificateDirectory> certificates) {
         this.settings = settings;
         this.metrics = new MqttMetrics(meterRegistry);
         if (authTimeout.isNegative() || authTimeout.isZero() || authTimeout.compareTo(Duration.ofMinutes(10)) > 0) {
@@ -86,7 +87,8 @@ public class FleetBroker {
                     return t;
                 });
         this.extension = new FleetletExtension(settings, directory, presence, telemetry, commands, codec, metrics,
-                clock.orElse(Clock.systemUTC()), authExecutor, authTimeout, states.orElse(DeviceStateSink.NONE));
+                clock.orElse(Clock.systemUTC()), authExecutor, authTimeout, states.orElse(DeviceStateSink.NONE),
+                logs.orElse(LogChunkSink.NONE));
         if (settings.clientAuth() != BrokerSettings.ClientAuth.NONE) {
             extension.useCertificates(certificates.orElseThrow(() -> new IllegalStateException(
                     "fleetlet.mqtt.tls.client-auth=" + settings.clientAuth().wire() + " but no fleet CA is available")),

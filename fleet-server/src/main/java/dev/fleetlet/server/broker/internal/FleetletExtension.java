@@ -14,6 +14,7 @@ import dev.fleetlet.server.broker.BrokerSettings;
 import dev.fleetlet.server.broker.CertificateDirectory;
 import dev.fleetlet.server.broker.ClientDirectory;
 import dev.fleetlet.server.broker.DeviceStateSink;
+import dev.fleetlet.server.broker.LogChunkSink;
 import dev.fleetlet.server.broker.PresenceListener;
 import dev.fleetlet.server.broker.TelemetrySink;
 import java.time.Clock;
@@ -39,16 +40,17 @@ public final class FleetletExtension implements ExtensionMain {
                              TelemetrySink telemetry, PendingCommands commands, ProtocolCodec codec, MqttMetrics metrics,
                              Clock clock, Executor authExecutor, Duration authTimeout) {
         this(settings, directory, presence, telemetry, commands, codec, metrics, clock, authExecutor, authTimeout,
-                DeviceStateSink.NONE);
+                DeviceStateSink.NONE, LogChunkSink.NONE);
     }
 
-    /** As above, with the sink for reported states and device events. */
+    /** As above, with the sinks for reported states and device events, and for log chunks. */
     public FleetletExtension(BrokerSettings settings, ClientDirectory directory, PresenceListener presence,
                              TelemetrySink telemetry, PendingCommands commands, ProtocolCodec codec, MqttMetrics metrics,
-                             Clock clock, Executor authExecutor, Duration authTimeout, DeviceStateSink states) {
+                             Clock clock, Executor authExecutor, Duration authTimeout, DeviceStateSink states,
+                             LogChunkSink logs) {
         this.authenticator = new DirectoryAuthenticator(directory, authExecutor, authTimeout, metrics);
         this.interceptor = new InboundPublishInterceptor(codec, telemetry, presence, commands, metrics, clock,
-                settings.ingestTimeout(), states);
+                settings.ingestTimeout(), states, logs);
         this.lifecycle = new LifecycleListener(presence, metrics, clock);
     }
 

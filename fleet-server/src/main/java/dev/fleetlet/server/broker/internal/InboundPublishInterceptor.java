@@ -15,12 +15,14 @@ import dev.fleetlet.protocol.codec.MessageType;
 import dev.fleetlet.protocol.codec.ProtocolCodec;
 import dev.fleetlet.protocol.codec.Rejection;
 import dev.fleetlet.protocol.message.CommandResponse;
+import dev.fleetlet.protocol.message.LogChunk;
 import dev.fleetlet.protocol.message.Presence;
 import dev.fleetlet.protocol.message.TelemetryBatch;
 import dev.fleetlet.protocol.message.DeviceEvent;
 import dev.fleetlet.protocol.message.ReportedState;
 import dev.fleetlet.server.broker.ClientPrincipal;
 import dev.fleetlet.server.broker.DeviceStateSink;
+import dev.fleetlet.server.broker.LogChunkSink;
 import dev.fleetlet.server.broker.PresenceListener;
 import dev.fleetlet.server.broker.TelemetrySink;
 import java.nio.ByteBuffer;
@@ -60,16 +62,18 @@ final class InboundPublishInterceptor implements PublishInboundInterceptor {
     private final Duration ingestTimeout;
     private final Map<String, Long> lastWarnByDevice = new ConcurrentHashMap<>();
     private final DeviceStateSink states;
+    private final LogChunkSink logs;
 
     InboundPublishInterceptor(ProtocolCodec codec, TelemetrySink telemetry, PresenceListener presence,
                               PendingCommands commands, MqttMetrics metrics, Clock clock, Duration ingestTimeout) {
-        this(codec, telemetry, presence, commands, metrics, clock, ingestTimeout, DeviceStateSink.NONE);
+        this(codec, telemetry, presence, commands, metrics, clock, ingestTimeout, DeviceStateSink.NONE, LogChunkSink.NONE);
     }
 
     InboundPublishInterceptor(ProtocolCodec codec, TelemetrySink telemetry, PresenceListener presence,
                               PendingCommands commands, MqttMetrics metrics, Clock clock, Duration ingestTimeout,
-                              DeviceStateSink states) {
+                              DeviceStateSink states, LogChunkSink logs) {
         this.states = states == null ? DeviceStateSink.NONE : states;
+        this.logs = logs == null ? LogChunkSink.NONE : logs;
         this.codec = codec;
         this.telemetry = telemetry;
         this.presence = presence;
@@ -128,7 +132,8 @@ final class InboundPublishInterceptor implements PublishInboundInterceptor {
                     .ifPresent(r -> onReported(output, deviceId, r, now));
             case EVENTS -> decoded(output, deviceId, kind, MessageType.EVENT, payload)
                     .ifPresent(e -> onEvent(output, deviceId, e, now));
-            case LOGS -> decoded(output, deviceId, kind, MessageType.LOG_CHUNK, payload);
+            case LOGS -> decoded(output, deviceId, kind, MessageType.LOG_CHUNK, payload)
+                    .ifPresent(l -> onLogChunk(output, deviceId, l, now));
             default -> refuse(output, deviceId, kind, "unknown_topic", AckReasonCode.TOPIC_NAME_INVALID,
                     "topic " + topic + " is not published by devices");
         }
@@ -234,6 +239,19 @@ final class InboundPublishInterceptor implements PublishInboundInterceptor {
             states.event(ev, now);
         } catch (RuntimeException e) {
             log.error("device state sink failed deviceId={} kind=event", deviceId, e);
+        }
+    }
+
+    private void onLogChunk(PublishInboundOutput output, String deviceId, LogChunk chunk, Instant now) {
+        if (!deviceId.equals(chunk.deviceId())) {
+            refuse(output, deviceId, TopicKind.LOGS, "device_id_mismatch", AckReasonCode.PAYLOAD_FORMAT_INVALID,
+                    "deviceId: '" + chunk.deviceId() + "' does not match the topic's device " + deviceId);
+            return;
+        }
+        try {
+            logs.chunk(chunk, now);
+        } catch (RuntimeException e) {
+            log.error("log chunk sink failed deviceId={} requestId={}", deviceId, chunk.requestId(), e);
         }
     }
 
