@@ -26,6 +26,7 @@ export async function render(main, ctx) {
     <div class="card"><h2>Containers</h2><div id="containers"><span class="muted">…</span></div></div>
     <div class="card"><h2>Commands</h2><div id="commands"></div></div>
   </div>
+  <div class="card" style="margin-top:1rem" id="logs-card"><h2>Logs</h2><div id="logs"></div></div>
   <div class="card" style="margin-top:1rem"><h2>Recent events</h2><div id="events"></div></div>`;
   identity(d);
   if (write) {
@@ -50,6 +51,7 @@ export async function render(main, ctx) {
     });
   }
   commands(d, write, enc);
+  logsPanel(enc, write);
   const range = document.getElementById('range');
   range.onchange = () => telemetry(enc, range.value);
   await Promise.all([telemetry(enc, '1h'), reported(enc, write), events(enc), pin(enc, write)]);
@@ -218,4 +220,47 @@ async function events(enc) {
   document.getElementById('events').innerHTML = items(r).length === 0 ? '<p class="muted">None.</p>'
     : '<table><tbody>' + items(r).map(e => `<tr><td>${when(e.at)}</td><td>${esc(e.type)}</td>
       <td class="muted">${esc(Object.entries(e.data || {}).map(([k, v]) => k + '=' + v).join(' '))}</td></tr>`).join('') + '</tbody></table>';
+}
+
+// Logs on demand: asks the device for the last N lines of the agent's log or of one service of its running release
+// (POST /api/v1/devices/{id}/logs), then polls the request until the device has sent every chunk or refused.
+async function logsPanel(enc, write) {
+  const box = document.getElementById('logs');
+  if (!write) { box.innerHTML = '<p class="muted">Your role cannot read device logs.</p>'; return; }
+  let services = [];
+  try {
+    const r = await api('GET', `/ui/api/devices/${enc}/reported-state`);
+    const parsed = r.available ? JSON.parse(r.services || '[]') : [];
+    services = (Array.isArray(parsed) ? parsed.map(s => s.name || s.service) : Object.keys(parsed)).filter(Boolean);
+  } catch { services = []; }
+  box.innerHTML = `<form class="inline" id="logs-form"><label>Source<select id="logs-source">
+      <option value="agent">agent</option>${services.map(s => `<option value="${esc(s)}">service ${esc(s)}</option>`).join('')}
+    </select></label><label>Lines<input id="logs-lines" type="number" min="1" max="10000" value="200" style="width:7rem"></label>
+    <button class="primary" id="logs-fetch">Fetch</button> <span class="muted" id="logs-status"></span></form>
+    <pre id="logs-output" class="logs" data-state="idle"></pre>`;
+  document.getElementById('logs-form').addEventListener('submit', async e => {
+    e.preventDefault();
+    const out = document.getElementById('logs-output');
+    const status = document.getElementById('logs-status');
+    const button = document.getElementById('logs-fetch');
+    out.textContent = ''; out.dataset.state = 'requesting'; status.textContent = 'Asking the device…';
+    button.disabled = true;
+    try {
+      const { requestId } = await api('POST', `/api/v1/devices/${enc}/logs`, {
+        source: document.getElementById('logs-source').value, lines: Number(document.getElementById('logs-lines').value) });
+      out.dataset.requestId = requestId;
+      for (let i = 0; i < 120; i++) {
+        const r = await api('GET', `/api/v1/devices/${enc}/logs/${encodeURIComponent(requestId)}`);
+        const lines = (r.chunks || []).flatMap(c => c.lines || []);
+        out.textContent = lines.map(l => `${l.ts || ''} ${(l.level || '').padEnd(5)} ${l.text}`).join('\n');
+        out.dataset.state = String(r.state).toLowerCase();
+        out.dataset.lines = String(lines.length);
+        status.textContent = r.error ? `${r.state.toLowerCase()}: ${r.error.message}`
+          : `${lines.length} line(s)${r.truncated ? ' (truncated)' : ''} · ${r.state.toLowerCase()}`;
+        if (['COMPLETE', 'FAILED', 'EXPIRED'].includes(r.state)) break;
+        await new Promise(res => setTimeout(res, 1000));
+      }
+    } catch (ex) { out.dataset.state = 'error'; status.textContent = ex.message; }
+    finally { button.disabled = false; }
+  });
 }

@@ -89,6 +89,28 @@ public class DashboardApiController {
         return queries.devices(q, DeviceService.selectorParam(selector), DeviceService.statusParam(status), page, size);
     }
 
+    /**
+     * The audit log (rollout decisions, operator commands, creations), newest first: {@code rollout} and
+     * {@code actor} filter exactly; paging as everywhere (size ≤ 500).
+     */
+    @Get("/audit")
+    public Page<DashboardQueries.AuditRow> audit(@Nullable @QueryValue String rollout, @Nullable @QueryValue String actor,
+                                                 @QueryValue(defaultValue = "0") int page,
+                                                 @QueryValue(defaultValue = "50") int size) {
+        Page.check(page, size);
+        return queries.audit(filter("rollout", rollout), filter("actor", actor), page, size);
+    }
+
+    private static String filter(String name, String value) {
+        if (value == null || value.isBlank()) {
+            return null;
+        }
+        if (value.length() > 128) {
+            throw ApiException.field(ErrorCode.VALIDATION_FAILED, name, "must be at most 128 characters");
+        }
+        return value.trim();
+    }
+
     /** The device's reported state (release, containers) or {@code {"available": false}}. */
     @Get("/devices/{id}/reported-state")
     public Map<String, Object> reportedState(String id) {

@@ -30,7 +30,7 @@ public class PageController {
         OVERVIEW("overview", "Overview"), DEVICES("devices", "Devices"), DEVICE("device", "Device"),
         TOKENS("tokens", "Provisioning tokens"), SERVICE_ACCOUNTS("service-accounts", "Service accounts"),
         USERS("users", "Users & API tokens"), RELEASES("releases", "Releases"), ROLLOUTS("rollouts", "Rollouts"),
-        ROLLOUT("rollout", "Rollout"), NEW_ROLLOUT("rollout-new", "New rollout");
+        ROLLOUT("rollout", "Rollout"), NEW_ROLLOUT("rollout-new", "New rollout"), AUDIT("audit", "Audit log");
 
         final String module;
         final String title;
@@ -95,6 +95,11 @@ public class PageController {
     @Get(value = "/rollouts/{id}", produces = MediaType.TEXT_HTML)
     public HttpResponse<String> rollout(HttpRequest<?> request, @Nullable Authentication who, String id) {
         return page(request, who, Page.ROLLOUT, id);
+    }
+
+    @Get(value = "/audit", produces = MediaType.TEXT_HTML)
+    public HttpResponse<String> audit(HttpRequest<?> request, @Nullable Authentication who) {
+        return page(request, who, Page.AUDIT, "");
     }
 
     private HttpResponse<String> page(HttpRequest<?> request, @Nullable Authentication who, Page page, String param) {

@@ -33,6 +33,8 @@ import org.junit.jupiter.api.io.TempDir;
  * rollout over two thirds of the fleet and the devices page, signed in
  * with a session cookie. Server-side time comes from the {@code Server-Timing} header of
  * {@link ServerTimingFilter}; client-observed time includes JSON encoding and the loopback network.
+ * {@code cpu_ms_per_request} is this JVM's CPU time (server, client and background threads such as the running
+ * rollout) over the measured requests divided by their number: less inflated by a loaded machine than wall time.
  * {@code -Dbench.devices} and {@code -Dbench.requests} change the sizes. Run with {@code scripts/bench.sh dashboard}.
  */
 class DashboardBench {
@@ -69,6 +71,7 @@ class DashboardBench {
             targets.put("rollout-detail", i -> "/api/v1/rollouts/" + rollout);
             targets.put("devices-page", i -> "/ui/devices");
             Map<String, double[]> p95 = new LinkedHashMap<>();
+            Map<String, Double> cpu = new LinkedHashMap<>();
             double worstServer = 0;
             double worstClient = 0;
             for (Map.Entry<String, IntFunction<String>> t : targets.entrySet()) {
@@ -76,8 +79,22 @@ class DashboardBench {
                     call(http, server.uri(t.getValue().apply(i)), cookie); // warm-up
                 }
                 List<Sample> samples = new ArrayList<>();
+                long cpu0 = processCpuNanos();
                 for (int i = 0; i < requests; i++) {
                     samples.add(call(http, server.uri(t.getValue().apply(i)), cookie));
+                }
+                double cpuMs = (processCpuNanos() - cpu0) / 1e6 / requests;
+                cpu.put(t.getKey(), cpuMs);
+                if (t.getKey().equals("device-list")) {
+                    // the four kinds of list request, each its own p95 (every 4th sample)
+                    for (int k = 0; k < 4; k++) {
+                        int kind = k;
+                        double[] ks = java.util.stream.IntStream.range(0, samples.size()).filter(i -> i % 4 == kind)
+                                .mapToDouble(i -> samples.get(i).serverMs()).sorted().toArray();
+                        System.out.printf(Locale.ROOT, "device-list kind=%s server_p50_ms=%.1f server_p95_ms=%.1f%n",
+                                List.of("all", "selector", "offline", "search").get(k), percentile(ks, 0.5),
+                                percentile(ks, 0.95));
+                    }
                 }
                 double[] s = samples.stream().mapToDouble(Sample::serverMs).sorted().toArray();
                 double[] c = samples.stream().mapToDouble(Sample::clientMs).sorted().toArray();
@@ -89,13 +106,15 @@ class DashboardBench {
                     worstClient = Math.max(worstClient, cp);
                 }
                 System.out.printf(Locale.ROOT, "%s requests=%d server_p50_ms=%.1f server_p95_ms=%.1f client_p50_ms=%.1f "
-                                + "client_p95_ms=%.1f%n", t.getKey(), requests, percentile(s, 0.5), sp, percentile(c, 0.5), cp);
+                                + "client_p95_ms=%.1f cpu_ms_per_request=%.2f%n", t.getKey(), requests, percentile(s, 0.5), sp,
+                        percentile(c, 0.5), cp, cpuMs);
             }
             double load = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
             System.out.printf(Locale.ROOT, "BENCH dashboard devices=%d requests=%d list_p95_ms=%.1f overview_p95_ms=%.1f "
-                            + "rollout_p95_ms=%.1f page_p95_ms=%.1f client_p95_ms=%.1f load=%.2f p95_ms=%.1f%n", devices, requests,
+                            + "rollout_p95_ms=%.1f page_p95_ms=%.1f client_p95_ms=%.1f list_cpu_ms=%.2f overview_cpu_ms=%.2f "
+                            + "rollout_cpu_ms=%.2f load=%.2f p95_ms=%.1f%n", devices, requests,
                     p95.get("device-list")[0], p95.get("overview")[0], p95.get("rollout-detail")[0], p95.get("devices-page")[0],
-                    worstClient, load, worstServer);
+                    worstClient, cpu.get("device-list"), cpu.get("overview"), cpu.get("rollout-detail"), load, worstServer);
         }
     }
 
@@ -123,6 +142,11 @@ class DashboardBench {
         String timing = r.headers().firstValue("server-timing").orElseThrow();
         double server = Double.parseDouble(timing.substring(timing.indexOf("dur=") + 4));
         return new Sample(server, client);
+    }
+
+    /** CPU time of this JVM (server and client threads), for a figure less inflated by other load than wall time. */
+    private static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
     }
 
     private static double percentile(double[] sorted, double p) {
