@@ -18,6 +18,7 @@ import dev.fleetlet.agent.config.ProvisioningLoader;
 import dev.fleetlet.agent.enroll.CredentialStore;
 import dev.fleetlet.agent.enroll.DeviceCredentials;
 import dev.fleetlet.agent.enroll.EnrollmentClient;
+import dev.fleetlet.agent.enroll.DeviceKey;
 import dev.fleetlet.agent.enroll.Enroller;
 import dev.fleetlet.agent.enroll.HardwareProbe;
 import dev.fleetlet.agent.enroll.Sleeper;
@@ -136,8 +137,10 @@ public final class AgentMain {
                 ? Optional.of(new ProvisioningLoader().load(config.provisioningFile())) : Optional.empty();
         Optional<SSLContext> tls = provisioning.flatMap(Provisioning::caCertificatePem).map(TrustedCa::sslContext);
         CredentialStore store = new CredentialStore(config.dataDir(), new SecureRandom());
+        DeviceKey deviceKey = config.enrollment().credential() == AgentConfig.Credential.CERTIFICATE
+                ? new DeviceKey(config.dataDir()) : null;
         DeviceCredentials creds = store.load().orElse(null);
-        if (creds == null) {
+        if (creds == null || deviceKey != null && deviceKey.chain().isEmpty()) {
             Provisioning p = provisioning.orElseThrow(() -> new AgentConfigException("provisioning file",
                     java.util.List.of("(file): " + config.provisioningFile() + " is needed for the first enrollment")));
             lifecycle.enrolling();
@@ -145,7 +148,16 @@ public final class AgentMain {
                     config.server().requestTimeout(), codec);
             creds = new Enroller(store, client, p.token(), facts,
                     Backoff.withJitter(Duration.ofSeconds(1), config.server().retryMaxDelay()), Enroller.REFUSED_RETRY,
-                    Sleeper.system()).credentials();
+                    Sleeper.system(), deviceKey).credentials();
+        }
+        Optional<SSLContext> mqttTls = tls;
+        if (deviceKey != null) {
+            mqttTls = Optional.of(TrustedCa.sslContext(provisioning.flatMap(Provisioning::caCertificatePem),
+                    deviceKey.keyManagers()));
+            if (!"ssl".equals(config.mqtt().uri().orElse(creds.mqttUri()).getScheme())) {
+                log.warn("enrollment.credential=certificate needs an ssl:// broker URI; the password is used instead uri={}",
+                        config.mqtt().uri().orElse(creds.mqttUri()));
+            }
         }
         String deviceId = creds.deviceId();
         ClockStatus clockStatus = ClockStatus.systemd(config.fsRoot());
@@ -154,7 +166,7 @@ public final class AgentMain {
         StoreAndForwardQueue queue = StoreAndForwardQueue.open(config.dataDir().resolve("telemetry-queue"),
                 config.queue(), clock);
         AgentConfig.Mqtt m = config.mqtt();
-        SessionSettings settings = new SessionSettings(m.uri().orElse(creds.mqttUri()), deviceId, creds.secret(), tls,
+        SessionSettings settings = new SessionSettings(m.uri().orElse(creds.mqttUri()), deviceId, creds.secret(), mqttTls,
                 m.keepAlive(), m.sessionExpiry(), Duration.ofSeconds(30), m.stableAfter(), config.telemetry().inFlight(),
                 () -> codec.encode(MessageType.PRESENCE,
                         Presence.birth(deviceId, clock.instant(), clockStatus.synced(), bootId, facts)),

@@ -24,10 +24,37 @@ import java.util.Optional;
  * @param commands         settings of the remote commands (reboot, restart-agent, identify)
  * @param releases         settings of the container release runtime
  * @param containers       where containers run: app network subnet and bridge, cgroup parent
+ * @param enrollment       how the device authenticates to the broker (section {@code enrollment})
  */
 public record AgentConfig(Path dataDir, Path provisioningFile, Path fsRoot, Server server, Mqtt mqtt,
                           Telemetry telemetry, QueueSettings queue, Optional<String> hardwareYaml,
-                          Commands commands, Releases releases, Containers containers) {
+                          Commands commands, Releases releases, Containers containers, Enrollment enrollment) {
+
+    /** Settings without an {@code enrollment} section: the password credential. */
+    public AgentConfig(Path dataDir, Path provisioningFile, Path fsRoot, Server server, Mqtt mqtt,
+                       Telemetry telemetry, QueueSettings queue, Optional<String> hardwareYaml,
+                       Commands commands, Releases releases, Containers containers) {
+        this(dataDir, provisioningFile, fsRoot, server, mqtt, telemetry, queue, hardwareYaml, commands, releases,
+                containers, new Enrollment(Credential.PASSWORD));
+    }
+
+    /** The device's broker credential ({@code enrollment.credential}). */
+    public enum Credential {
+        /** The default: a random secret generated on the device, sent once at enrollment, used as MQTT password. */
+        PASSWORD,
+        /**
+         * Opt-in: an EC P-256 key generated on the device (never leaves it) and a client certificate from the
+         * fleet CA, presented in the TLS handshake of an {@code ssl://} broker connection.
+         */
+        CERTIFICATE
+    }
+
+    /** @param credential {@code enrollment.credential}: {@code password} (default) or {@code certificate} */
+    public record Enrollment(Credential credential) {
+        public Enrollment {
+            Objects.requireNonNull(credential, "credential");
+        }
+    }
 
     public AgentConfig {
         Objects.requireNonNull(dataDir, "dataDir");
@@ -41,6 +68,7 @@ public record AgentConfig(Path dataDir, Path provisioningFile, Path fsRoot, Serv
         Objects.requireNonNull(commands, "commands");
         Objects.requireNonNull(releases, "releases");
         Objects.requireNonNull(containers, "containers");
+        Objects.requireNonNull(enrollment, "enrollment");
     }
 
     /**

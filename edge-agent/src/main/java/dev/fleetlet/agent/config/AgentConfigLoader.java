@@ -42,6 +42,7 @@ import org.slf4j.LoggerFactory;
  *             plainHttpRegistries: ["registry.lan:5000"],
  *             registries: { "ghcr.io": { username: bot, password: "..." } } }
  * containers: { network: { subnet: 10.213.0.0/16, bridge: fleetlet0 }, cgroupParent: /fleetlet }
+ * enrollment: { credential: password }   # or certificate: EC key + client certificate from the fleet CA (ssl:// only)
  * </pre>
  *
  * Every key is optional. Unknown keys, wrong types and out-of-range values are errors naming the key.
@@ -79,7 +80,7 @@ public final class AgentConfigLoader {
             throw new AgentConfigException("agent configuration", r.problems());
         }
         r.allowOnly(Set.of("agent", "server", "mqtt", "telemetry", "queue", "hardware", "commands", "releases",
-                "containers"));
+                "containers", "enrollment"));
 
         NodeReader agent = r.child("agent");
         agent.allowOnly(Set.of("dataDir", "provisioningFile", "fsRoot"));
@@ -150,11 +151,20 @@ public final class AgentConfigLoader {
                 Optional.ofNullable(c.string("identifyLed", null)));
         AgentConfig.Releases releases = releases(r);
         AgentConfig.Containers containers = containers(r);
+        NodeReader e = r.child("enrollment");
+        e.allowOnly(Set.of("credential"));
+        String credential = e.string("credential", "password");
+        AgentConfig.Credential cred = AgentConfig.Credential.PASSWORD;
+        if ("certificate".equals(credential)) {
+            cred = AgentConfig.Credential.CERTIFICATE;
+        } else if (!"password".equals(credential)) {
+            e.problem("credential", "must be password or certificate, was '" + credential + "'");
+        }
         if (!r.problems().isEmpty()) {
             throw new AgentConfigException("agent configuration", r.problems());
         }
         return new AgentConfig(dataDir, provisioning, fsRoot, server, mqtt, telemetry, queue, hardware, commands,
-                releases, containers);
+                releases, containers, new AgentConfig.Enrollment(cred));
     }
 
     /**

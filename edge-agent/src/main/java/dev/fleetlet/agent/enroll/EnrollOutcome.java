@@ -5,8 +5,22 @@ import java.time.Duration;
 /** The result of one enrollment attempt. */
 public sealed interface EnrollOutcome {
 
-    /** 200: enrolled; credentials are usable now. */
-    record Accepted(DeviceCredentials credentials) implements EnrollOutcome {
+    /**
+     * 200: enrolled; credentials are usable now.
+     *
+     * @param certificateChain the client certificate chain (PEM, device certificate first) when the request
+     *                         carried a CSR; empty otherwise
+     */
+    record Accepted(DeviceCredentials credentials, java.util.List<String> certificateChain) implements EnrollOutcome {
+
+        /** Accepted without a certificate (password credential). */
+        public Accepted(DeviceCredentials credentials) {
+            this(credentials, java.util.List.of());
+        }
+
+        public Accepted {
+            certificateChain = certificateChain == null ? java.util.List.of() : java.util.List.copyOf(certificateChain);
+        }
     }
 
     /** 202: waiting for an operator's approval; ask again after {@code retryAfter}. */

@@ -17,6 +17,10 @@ import org.slf4j.LoggerFactory;
  *   <li>400/401/403: logged as an error saying what the operator must do, retried every
  *       {@code refusedRetry} (docs/protocol.md: 10 min), since an operator may fix the token or allowlist.</li>
  * </ul>
+ * With a {@link DeviceKey} (the opt-in certificate credential) every attempt also sends a PKCS#10 request for
+ * the device's own key and stores the certificate chain of an accepted answer; a device whose stored
+ * credentials lack a chain (e.g. switched from password to certificate) enrolls again. An accepted answer
+ * without a chain is then treated as a refusal (the server is too old or refused the request).
  */
 public final class Enroller {
 
@@ -33,9 +37,17 @@ public final class Enroller {
     private final Backoff backoff;
     private final Duration refusedRetry;
     private final Sleeper sleeper;
+    private final DeviceKey deviceKey;
 
     public Enroller(CredentialStore store, EnrollmentClient client, String token, HardwareFacts facts, Backoff backoff,
                     Duration refusedRetry, Sleeper sleeper) {
+        this(store, client, token, facts, backoff, refusedRetry, sleeper, null);
+    }
+
+    /** As above; with a non-null {@code deviceKey} the device asks for a client certificate too. */
+    public Enroller(CredentialStore store, EnrollmentClient client, String token, HardwareFacts facts, Backoff backoff,
+                    Duration refusedRetry, Sleeper sleeper, DeviceKey deviceKey) {
+        this.deviceKey = deviceKey;
         this.store = Objects.requireNonNull(store);
         this.client = Objects.requireNonNull(client);
         this.token = Objects.requireNonNull(token);
@@ -49,7 +61,9 @@ public final class Enroller {
     /** The credentials, enrolling first when needed. Blocks until enrolled; only interruption ends it early. */
     public DeviceCredentials credentials() throws InterruptedException {
         var stored = store.load();
-        if (stored.isPresent()) {
+        if (stored.isPresent() && deviceKey != null && deviceKey.chain().isEmpty()) {
+            log.info("device enrolled without a client certificate, enrolling again deviceId={}", stored.get().deviceId());
+        } else if (stored.isPresent()) {
             log.info("device already enrolled deviceId={} serial={}", stored.get().deviceId(), stored.get().serial());
             return stored.get();
         }
@@ -65,8 +79,16 @@ public final class Enroller {
     /** One enrollment attempt; stores the credentials when accepted. */
     public EnrollOutcome attempt() throws InterruptedException {
         String secret = store.secretForEnrollment();
-        EnrollOutcome outcome = client.enroll(new EnrollmentRequest(token, serial, secret, facts));
+        String csr = deviceKey == null ? null : deviceKey.csr(serial);
+        EnrollOutcome outcome = client.enroll(new EnrollmentRequest(token, serial, secret, facts, csr));
+        if (outcome instanceof EnrollOutcome.Accepted a && deviceKey != null && a.certificateChain().isEmpty()) {
+            outcome = new EnrollOutcome.Refused(200, "the server answered no client certificate (is it older than "
+                    + "certificate enrollment?); set enrollment.credential: password or upgrade the server");
+        }
         if (outcome instanceof EnrollOutcome.Accepted a) {
+            if (deviceKey != null) {
+                deviceKey.saveChain(a.certificateChain());
+            }
             store.save(a.credentials());
             backoff.reset();
             log.info("device enrolled deviceId={} serial={} mqttUri={}", a.credentials().deviceId(), serial,

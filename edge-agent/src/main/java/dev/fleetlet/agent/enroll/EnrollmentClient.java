@@ -82,7 +82,7 @@ public final class EnrollmentClient {
             return new EnrollOutcome.Unavailable("accepted enrollment without a valid deviceId and mqttUri");
         }
         return new EnrollOutcome.Accepted(new DeviceCredentials(r.deviceId(), request.deviceSecret(),
-                URI.create(r.mqttUri()), request.serial(), r.serverTime()));
+                URI.create(r.mqttUri()), request.serial(), r.serverTime()), r.certificateChain());
     }
 
     private String problem(byte[] body) {

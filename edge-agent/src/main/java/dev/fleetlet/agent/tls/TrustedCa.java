@@ -33,6 +33,30 @@ public final class TrustedCa {
      * @throws IllegalArgumentException when the PEM holds no usable certificate
      */
     public static SSLContext sslContext(String pem) {
+        return sslContext(java.util.Optional.of(pem), null);
+    }
+
+    /**
+     * A context that also presents a client certificate (the opt-in certificate credential).
+     *
+     * @param pem         the provisioning CA certificates, or empty for the JDK's trust store
+     * @param keyManagers what to present to a server asking for a client certificate, or null for nothing
+     * @throws IllegalArgumentException when the PEM holds no usable certificate
+     */
+    public static SSLContext sslContext(java.util.Optional<String> pem, javax.net.ssl.KeyManager[] keyManagers) {
+        if (pem.isEmpty()) {
+            try {
+                SSLContext ctx = SSLContext.getInstance("TLS");
+                ctx.init(keyManagers, null, null);
+                return ctx;
+            } catch (GeneralSecurityException e) {
+                throw new IllegalStateException("TLS unavailable: " + e.getMessage(), e);
+            }
+        }
+        return trusting(pem.get(), keyManagers);
+    }
+
+    private static SSLContext trusting(String pem, javax.net.ssl.KeyManager[] keyManagers) {
         try {
             CertificateFactory cf = CertificateFactory.getInstance("X.509");
             Collection<? extends Certificate> certs =
@@ -49,7 +73,7 @@ public final class TrustedCa {
             TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
             tmf.init(store);
             SSLContext ctx = SSLContext.getInstance("TLS");
-            ctx.init(null, tmf.getTrustManagers(), null);
+            ctx.init(keyManagers, tmf.getTrustManagers(), null);
             return ctx;
         } catch (GeneralSecurityException | IOException e) {
             throw new IllegalArgumentException("caCertificatePem: not usable as a trust anchor: " + e.getMessage(), e);

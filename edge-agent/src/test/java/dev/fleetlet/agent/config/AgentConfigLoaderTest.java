@@ -62,7 +62,7 @@ class AgentConfigLoaderTest {
                 colour: blue
                 """))
                 .isInstanceOfSatisfying(AgentConfigException.class, e -> assertThat(e.problems()).containsExactlyInAnyOrder(
-                        "colour: unknown key, expected one of [agent, commands, containers, hardware, mqtt, queue, releases, server, telemetry]",
+                        "colour: unknown key, expected one of [agent, commands, containers, enrollment, hardware, mqtt, queue, releases, server, telemetry]",
                         "agent.dataDir: expected an absolute path, got 'relative/dir'",
                         "telemetry.batchSize: expected an integer from 1 to 500, got number 0",
                         "telemetry.batchInterval: expected a duration from PT0.01S to PT1H written like 500ms, 10s, 5m, 1h or 1d, got 'soon'",
