@@ -140,6 +140,10 @@ class DashboardBrowserIT {
         waitReady();
         await().atMost(Duration.ofSeconds(20)).until(() -> text("online").equals(String.valueOf(DEVICES + 1)));
         assertThat(text("offline")).isEqualTo("0");
+        // the simulator's full disks and weak power supplies (every tenth device each) show in the alerts panel
+        await().atMost(Duration.ofSeconds(30)).until(() -> !browser.findElements(By.cssSelector("#alert-kinds [data-kind='disk_full']")).isEmpty()
+                && !browser.findElements(By.cssSelector("#alert-kinds [data-kind='under_voltage']")).isEmpty());
+        assertThat(Integer.parseInt(text("alerts-total"))).isGreaterThanOrEqualTo(4);
         HeadlessChromium.screenshot(browser, shots, "overview");
     }
 
