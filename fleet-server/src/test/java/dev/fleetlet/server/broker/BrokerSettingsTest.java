@@ -14,6 +14,18 @@ class BrokerSettingsTest {
     }
 
     @Test
+    void rejectsClientAuthWithoutATlsListenerAndAnUnknownMode() {
+        // given client-auth without a keystore, then a misspelt mode: both name the key
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new BrokerSettings("0.0.0.0", 1883, 8883, null, null,
+                        Path.of("data/broker"), 1000, 512 * 1024, 32, java.time.Duration.ofSeconds(10),
+                        BrokerSettings.Persistence.FILE, BrokerSettings.ClientAuth.OPTIONAL))
+                .hasMessageContaining("fleetlet.mqtt.tls.client-auth=optional").hasMessageContaining("fleetlet.mqtt.tls.keystore");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> BrokerSettings.ClientAuth.of("mandatory"))
+                .hasMessageContaining("fleetlet.mqtt.tls.client-auth").hasMessageContaining("mandatory");
+        org.assertj.core.api.Assertions.assertThat(BrokerSettings.ClientAuth.of("")).isEqualTo(BrokerSettings.ClientAuth.NONE);
+    }
+
+    @Test
     void rejectsPortZeroNamingTheKey() {
         assertThatThrownBy(() -> with(0, 8883, null, 524_288, 32, Duration.ofSeconds(1)))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("fleetlet.mqtt.port");

@@ -27,6 +27,30 @@ class BrokerConfigXmlTest {
     }
 
     @Test
+    void rendersTheFleetCaTrustStoreAndTheModeWhenClientAuthIsOn() throws Exception {
+        // given a TLS listener with client-auth optional, then required
+        for (BrokerSettings.ClientAuth mode : new BrokerSettings.ClientAuth[] {BrokerSettings.ClientAuth.OPTIONAL,
+            BrokerSettings.ClientAuth.REQUIRED}) {
+            BrokerSettings s = new BrokerSettings("0.0.0.0", 1883, 8883, Path.of("/etc/fleetlet/mqtt.p12"), "pw",
+                    Path.of("/var/lib/fleetlet/broker"), 10_000, 512 * 1024, 32, Duration.ofSeconds(10),
+                    BrokerSettings.Persistence.FILE, mode);
+            // when rendered with the trust store
+            String xml = BrokerConfigXml.render(s, new BrokerConfigXml.TrustStore(Path.of("/var/lib/fleetlet/broker/conf/client-ca.p12"),
+                    "t<s&pw"));
+            // then the broker's schema accepts it and it names the trust store (escaped password) and the mode
+            validate(xml);
+            assertThat(xml).contains("<path>/var/lib/fleetlet/broker/conf/client-ca.p12</path>", "<password>t&lt;s&amp;pw</password>",
+                    "<client-authentication-mode>" + mode.name() + "</client-authentication-mode>");
+            // and without the trust store it refuses to render, naming the key
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> BrokerConfigXml.render(s))
+                    .hasMessageContaining("fleetlet.mqtt.tls.client-auth");
+        }
+        // and without client-auth there is no trust store at all
+        assertThat(BrokerConfigXml.render(settings(Path.of("/etc/fleetlet/mqtt.p12"), "pw"))).doesNotContain("truststore",
+                "client-authentication-mode");
+    }
+
+    @Test
     void rendersOnlyThePlainListenerWithoutAKeystore() throws Exception {
         String xml = BrokerConfigXml.render(settings(null, null));
         validate(xml);
