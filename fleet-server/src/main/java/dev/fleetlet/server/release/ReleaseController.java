@@ -67,6 +67,20 @@ public class ReleaseController {
         return respond(releases.create(new CreateReleaseRequest(name, version, compose, notes), who.getName()));
     }
 
+    @Operation(summary = "Create a release from an existing one with the same pinned image digests and changed "
+            + "environment variables (no registry lookup): the path for config/env rollouts")
+    @ApiResponse(responseCode = "201", description = "created")
+    @ApiResponse(responseCode = "200", description = "the same name, version and resulting spec existed already")
+    @ApiResponse(responseCode = "400", description = "invalid version, unknown service or invalid resulting spec")
+    @ApiResponse(responseCode = "404", description = "no such source release")
+    @ApiResponse(responseCode = "409", description = "the name and version exist with a different spec")
+    @Post("/{id}/derive")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Secured({"ADMIN", "OPERATOR"})
+    public HttpResponse<ReleaseDetail> derive(String id, @Body DeriveReleaseRequest request, Authentication who) {
+        return respond(releases.derive(id, request, who.getName()));
+    }
+
     @Operation(summary = "Get one release: pinned spec, original compose, resolved digests per service, requirements")
     @Get("/{id}")
     public ReleaseDetail get(String id) {

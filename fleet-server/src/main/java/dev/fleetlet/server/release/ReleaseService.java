@@ -100,6 +100,71 @@ public class ReleaseService {
         return new Created(detail(repository.find(id).orElseThrow()), true);
     }
 
+    /**
+     * Creates a release from {@code sourceId} with the same pinned image digests and the environment changed as
+     * {@code request} says: no registry is asked. The changed spec goes through the app spec parser like a new
+     * compose (problems → 400 naming {@code environment.<service>} or the key path). Same name, version and
+     * resulting spec as an existing release → that release (200); same name and version with another spec → 409.
+     */
+    public Created derive(String sourceId, DeriveReleaseRequest request, String by) {
+        StoredRelease source = find(sourceId);
+        if (request.version() == null || !VERSION.matcher(request.version()).matches()) {
+            throw ApiException.field(ErrorCode.VALIDATION_FAILED, "version", "must match " + CreateReleaseRequest.VERSION);
+        }
+        com.fasterxml.jackson.databind.node.ObjectNode spec;
+        try {
+            spec = (com.fasterxml.jackson.databind.node.ObjectNode) JSON.readTree(source.specJson());
+        } catch (JsonProcessingException | ClassCastException e) {
+            throw new IllegalStateException("stored spec of release " + source.id() + " is not a JSON object", e);
+        }
+        List<Problem.FieldError> errors = new ArrayList<>();
+        for (Map.Entry<String, Map<String, String>> e : request.environment().entrySet()) {
+            com.fasterxml.jackson.databind.JsonNode service = spec.path("services").path(e.getKey());
+            if (!service.isObject()) {
+                errors.add(new Problem.FieldError("environment." + e.getKey(), "release " + source.id()
+                        + " has no service '" + e.getKey() + "'"));
+                continue;
+            }
+            com.fasterxml.jackson.databind.node.ObjectNode svc = (com.fasterxml.jackson.databind.node.ObjectNode) service;
+            com.fasterxml.jackson.databind.node.ObjectNode env = svc.path("environment").isObject()
+                    ? (com.fasterxml.jackson.databind.node.ObjectNode) svc.get("environment") : svc.putObject("environment");
+            Map<String, String> vars = e.getValue() == null ? Map.of() : e.getValue();
+            for (Map.Entry<String, String> v : vars.entrySet()) {
+                if (v.getValue() == null) {
+                    env.remove(v.getKey());
+                } else {
+                    env.put(v.getKey(), v.getValue());
+                }
+            }
+            if (env.isEmpty()) {
+                svc.remove("environment");
+            }
+        }
+        if (!errors.isEmpty()) {
+            throw new ApiException(ErrorCode.VALIDATION_FAILED, describe(errors), errors);
+        }
+        String compose = spec.toPrettyString();
+        AppSpecs.Spec parsed = parse(compose, source.name());
+        String pinnedJson = parsed.canonicalJson();
+        CreateReleaseRequest identity = new CreateReleaseRequest(source.name(), request.version(), compose, request.notes());
+        String sourceDigest = sha256(pinnedJson);
+        Optional<Created> existing = sameRelease(identity, sourceDigest);
+        if (existing.isPresent()) {
+            return existing.get();
+        }
+        String id = newId(source.name(), request.version());
+        StoredRelease release = new StoredRelease(id, source.name(), request.version(), request.notes(), pinnedJson,
+                sha256(pinnedJson), sourceDigest, compose, source.requires(), clock.instant(), by, source.images());
+        try {
+            repository.insert(release);
+        } catch (DuplicateKeyException e) {
+            return sameRelease(identity, sourceDigest).orElseThrow(() -> new ApiException(ErrorCode.CONFLICT,
+                    "release id '" + id + "' was taken concurrently; retry"));
+        }
+        log.info("release derived id={} from={} services={} by={}", id, source.id(), request.environment().keySet(), by);
+        return new Created(detail(repository.find(id).orElseThrow()), true);
+    }
+
     public ReleaseDetail get(String id) {
         return detail(find(id));
     }

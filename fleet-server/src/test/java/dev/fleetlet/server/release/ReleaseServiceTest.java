@@ -259,4 +259,75 @@ class ReleaseServiceTest {
         assertThat(decoded).as(decoded.toString()).isInstanceOf(Decoded.Ok.class);
         assertThat(((Decoded.Ok<DesiredState>) decoded).value().release().spec()).isEqualTo(found.release().spec());
     }
+    @Test
+    void derivesAConfigOnlyReleaseWithTheSameDigestsWithoutAskingTheRegistry() {
+        // given a release and the registry calls its creation needed
+        ReleaseDetail source = create("sensor-hub", "1.4.0", COMPOSE).release();
+        int lookups = registry.calls.size();
+        Map<String, String> web = new java.util.HashMap<>();
+        web.put("MODE", "slow");
+        web.put("LEVEL", "3");
+
+        // when only the web service's environment changes
+        ReleaseService.Created derived = service.derive(source.id(),
+                new DeriveReleaseRequest("1.4.1", Map.of("web", web), "slower"), "otto");
+
+        // then a new release with the same digests, the new environment, and no registry call
+        ReleaseDetail r = derived.release();
+        assertThat(derived.created()).isTrue();
+        assertThat(r.id()).isEqualTo("sensor-hub-1.4.1");
+        assertThat(r.name()).isEqualTo("sensor-hub");
+        assertThat(registry.calls).hasSize(lookups);
+        assertThat(r.images()).isEqualTo(source.images());
+        assertThat(r.requires()).isEqualTo(source.requires());
+        CatalogRelease found = new RepositoryReleaseCatalog(repository).find(r.id()).orElseThrow();
+        JsonNode spec = found.release().spec();
+        assertThat(spec.path("services").path("web").path("environment").path("MODE").asText()).isEqualTo("slow");
+        assertThat(spec.path("services").path("web").path("environment").path("LEVEL").asText()).isEqualTo("3");
+        assertThat(spec.path("services").path("web").path("image").asText()).isEqualTo("registry.lan:5000/web:v1@" + D1);
+        assertThat(spec.path("services").path("worker")).isEqualTo(
+                new RepositoryReleaseCatalog(repository).find(source.id()).orElseThrow().release().spec()
+                        .path("services").path("worker"));
+        Decoded<DesiredState> decoded = new ProtocolCodec().decode(MessageType.DESIRED_STATE, new ProtocolCodec()
+                .encodeDesiredState(new DesiredState(1, "pi-01", 1, Instant.now(), found.release(), Map.of())));
+        assertThat(decoded.isOk()).as("%s", decoded).isTrue();
+        // and deriving the same again answers the existing release
+        assertThat(service.derive(source.id(), new DeriveReleaseRequest("1.4.1", Map.of("web", web), null), "otto")
+                .created()).isFalse();
+    }
+
+    @Test
+    void aDerivedReleaseCanRemoveAVariable() {
+        ReleaseDetail source = create("sensor-hub", "1.4.0", COMPOSE).release();
+        Map<String, String> remove = new java.util.HashMap<>();
+        remove.put("MODE", null);
+
+        ReleaseDetail r = service.derive(source.id(), new DeriveReleaseRequest("1.4.2", Map.of("web", remove), null), "otto")
+                .release();
+
+        JsonNode web = new RepositoryReleaseCatalog(repository).find(r.id()).orElseThrow().release().spec()
+                .path("services").path("web");
+        assertThat(web.path("environment").path("MODE").isMissingNode()).isTrue();
+    }
+
+    @Test
+    void refusesToDeriveNamingTheField() {
+        String id = create("sensor-hub", "1.4.0", COMPOSE).release().id();
+
+        ApiException unknownService = apiError(() -> service.derive(id,
+                new DeriveReleaseRequest("1.5", Map.of("db", Map.of("A", "1")), null), "otto"));
+        ApiException badVersion = apiError(() -> service.derive(id,
+                new DeriveReleaseRequest("not a version", Map.of(), null), "otto"));
+        ApiException badKey = apiError(() -> service.derive(id,
+                new DeriveReleaseRequest("1.6", Map.of("web", Map.of("", "1")), null), "otto"));
+        ApiException noSource = apiError(() -> service.derive("missing", new DeriveReleaseRequest("1.7", Map.of(), null),
+                "otto"));
+
+        assertThat(unknownService.code()).isEqualTo(ErrorCode.VALIDATION_FAILED);
+        assertThat(unknownService.getMessage()).contains("environment.db");
+        assertThat(badVersion.getMessage()).contains("version");
+        assertThat(badKey.code()).isEqualTo(ErrorCode.VALIDATION_FAILED);
+        assertThat(noSource.code()).isEqualTo(ErrorCode.NOT_FOUND);
+        assertThat(registry.calls).hasSize(2);
+    }
 }
