@@ -19,12 +19,19 @@ import org.slf4j.LoggerFactory;
 public final class TelemetryPublisher implements MqttSession.Listener, AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(TelemetryPublisher.class);
+    /**
+     * How long the idle loop sleeps without a {@link #wake()} (appends, PUBACK failures and connection changes all
+     * wake it): only a safety net, long so an idle agent does not wake up every second for nothing.
+     */
+    private static final long IDLE_WAIT_MILLIS = 30_000;
 
     private final MqttSession session;
     private final StoreAndForwardQueue queue;
     private final String topic;
     private final TreeSet<Long> completed = new TreeSet<>();
     private final Object signal = new Object();
+    /** Set by {@link #wake()} under {@code signal}, cleared by the waiting loop: a wake-up is never lost. */
+    private boolean woken;
     private volatile boolean running = true;
     private volatile long epoch;
     private long acked;
@@ -46,6 +53,7 @@ public final class TelemetryPublisher implements MqttSession.Listener, AutoClose
     /** Wakes the publisher: a batch was appended. */
     public void wake() {
         synchronized (signal) {
+            woken = true;
             signal.notifyAll();
         }
     }
@@ -67,7 +75,7 @@ public final class TelemetryPublisher implements MqttSession.Listener, AutoClose
         while (running) {
             try {
                 if (!session.isConnected()) {
-                    await(1000);
+                    await(IDLE_WAIT_MILLIS);
                     continue;
                 }
                 if (seenEpoch != epoch) {
@@ -76,7 +84,7 @@ public final class TelemetryPublisher implements MqttSession.Listener, AutoClose
                 }
                 Optional<QueuedRecord> next = queue.next(sent);
                 if (next.isEmpty()) {
-                    await(1000);
+                    await(IDLE_WAIT_MILLIS);
                     continue;
                 }
                 QueuedRecord record = next.get();
@@ -126,10 +134,14 @@ public final class TelemetryPublisher implements MqttSession.Listener, AutoClose
         }
     }
 
+    /** Returns at once when woken since the last call, else waits up to {@code millis} for {@link #wake()}. */
     private void await(long millis) {
         synchronized (signal) {
             try {
-                signal.wait(millis);
+                if (!woken) {
+                    signal.wait(millis);
+                }
+                woken = false;
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 running = false;

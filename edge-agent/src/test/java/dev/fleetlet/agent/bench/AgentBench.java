@@ -58,7 +58,12 @@ import org.junit.jupiter.api.Test;
  * 50 ms: the figure includes enrollment, the MQTT connect, the first 1 s batch, the server's ingest and up to
  * one poll); {@code restart_first_telemetry_s}, the same after a restart with stored credentials. Then, after
  * {@code bench.agent.warmupSeconds} (30), RSS ({@code VmRSS}) and PSS ({@code smaps_rollup}) of both processes
- * every second and their CPU time ({@code utime+stime}) over {@code bench.agent.windowSeconds} (300).
+ * every second and their CPU time ({@code utime+stime}) over {@code bench.agent.windowSeconds} (300), with
+ * {@code wakeups_per_s} (threads put on a CPU per second, from {@code /proc/<pid>/task/<tid>/schedstat}) and how busy
+ * the whole machine was ({@code machine_busy_pct}): an idle process's CPU time is mostly the cost of its wake-ups,
+ * and the floor's ~15 wake-ups per second measured 1.75 % of a core on the idle machine but 0.2 % on a busy one
+ * (docs/benchmarks.md "agent"), so CPU percentages are only comparable at a similar {@code machine_busy_pct};
+ * wake-up counts always are.
  *
  * <p>{@code ./mvnw -B -ntp -o -pl edge-agent -Dfleetlet.build.dir=target-perf package -DskipTests} then
  * {@code ./mvnw -B -ntp -o -Pbench -pl edge-agent -Dfleetlet.build.dir=target-perf test -Dtest=AgentBench
@@ -153,6 +158,7 @@ class AgentBench {
                 TimeUnit.SECONDS.sleep(warmupSeconds); // a fixed warm-up, not a condition
                 Window a = new Window(agentProc);
                 Window f = new Window(floor);
+                long[] machine0 = machineTicks();
                 long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(windowSeconds);
                 while (System.nanoTime() < end) {
                     TimeUnit.SECONDS.sleep(1);
@@ -161,22 +167,34 @@ class AgentBench {
                     a.sample();
                     f.sample();
                 }
+                long[] machine1 = machineTicks();
+                double machineBusyPct = 100.0 * (1 - (double) (machine1[1] - machine0[1])
+                        / Math.max(1, machine1[0] - machine0[0]));
                 long storedLastMinute = api(base, "GET", "/api/v1/devices/" + deviceId + "/telemetry?bucket=raw&limit=10000&from="
                         + Instant.now().minusSeconds(60), null).path("points").size();
-                System.out.printf("agent: rss_mb mean=%.1f max=%.1f  pss_mb mean=%.1f max=%.1f  cpu_pct=%.3f threads=%d%n",
-                        a.rssMean(), a.rssMax(), a.pssMean(), a.pssMax(), a.cpuPct(), agentProc.threads());
-                System.out.printf("floor: rss_mb mean=%.1f max=%.1f  pss_mb mean=%.1f max=%.1f  cpu_pct=%.3f threads=%d%n",
-                        f.rssMean(), f.rssMax(), f.pssMean(), f.pssMax(), f.cpuPct(), floor.threads());
+                System.out.printf("agent: rss_mb mean=%.1f max=%.1f  pss_mb mean=%.1f max=%.1f  rss_anon_mb=%.1f rss_file_mb=%.1f"
+                                + "  cpu_pct=%.3f wakeups_per_s=%.1f us_per_wakeup=%.0f threads=%d%n",
+                        a.rssMean(), a.rssMax(), a.pssMean(), a.pssMax(), agentProc.rssAnonKb() / 1024.0,
+                        agentProc.rssFileKb() / 1024.0, a.cpuPct(), a.wakeupsPerS(), a.usPerWakeup(), agentProc.threads());
+                System.out.printf("floor: rss_mb mean=%.1f max=%.1f  pss_mb mean=%.1f max=%.1f  rss_anon_mb=%.1f rss_file_mb=%.1f"
+                                + "  cpu_pct=%.3f wakeups_per_s=%.1f us_per_wakeup=%.0f threads=%d%n",
+                        f.rssMean(), f.rssMax(), f.pssMean(), f.pssMax(), floor.rssAnonKb() / 1024.0,
+                        floor.rssFileKb() / 1024.0, f.cpuPct(), f.wakeupsPerS(), f.usPerWakeup(), floor.threads());
+                System.out.printf("machine busy during the window: %.0f %% of both cores (CPU per wake-up grows when the "
+                        + "machine is idle: compare wakeups_per_s across runs)%n", machineBusyPct);
                 System.out.printf("agent readings stored in the last 60 s: %d (3 sensors at 1 Hz: bme280 3 quantities, "
                         + "sht3x 2, ads1115 1 -> 360 expected)%n", storedLastMinute);
                 System.out.println("load average at end: " + Files.readString(Path.of("/proc/loadavg")).trim());
-                System.out.printf("BENCH agent-floor rss_mb=%.1f pss_mb=%.1f cpu_pct=%.3f first_publish_acked_s=%.2f%n",
-                        f.rssMean(), f.pssMean(), f.cpuPct(), floorFirstS);
+                System.out.printf("BENCH agent-floor rss_mb=%.1f pss_mb=%.1f cpu_pct=%.3f first_publish_acked_s=%.2f "
+                                + "wakeups_per_s=%.1f%n",
+                        f.rssMean(), f.pssMean(), f.cpuPct(), floorFirstS, f.wakeupsPerS());
                 System.out.printf("BENCH agent-detail rss_mb=%.1f pss_mb=%.1f rss_max_mb=%.1f pss_max_mb=%.1f "
                                 + "cpu_pct=%.3f first_telemetry_s=%.2f restart_first_telemetry_s=%.2f window_s=%d "
-                                + "floor_rss_mb=%.1f floor_pss_mb=%.1f floor_cpu_pct=%.3f%n",
+                                + "floor_rss_mb=%.1f floor_pss_mb=%.1f floor_cpu_pct=%.3f wakeups_per_s=%.1f "
+                                + "floor_wakeups_per_s=%.1f machine_busy_pct=%.0f%n",
                         a.rssMean(), a.pssMean(), a.rssMax(), a.pssMax(), a.cpuPct(), firstTelemetryS,
-                        restartFirstTelemetryS, windowSeconds, f.rssMean(), f.pssMean(), f.cpuPct());
+                        restartFirstTelemetryS, windowSeconds, f.rssMean(), f.pssMean(), f.cpuPct(), a.wakeupsPerS(),
+                        f.wakeupsPerS(), machineBusyPct);
                 System.out.printf("BENCH agent rss_mb=%.1f cpu_pct=%.3f first_telemetry_s=%.2f%n",
                         a.rssMean(), a.cpuPct(), firstTelemetryS);
                 System.out.flush();
@@ -189,6 +207,8 @@ class AgentBench {
     private static final class Window {
         private final ChildProcess p;
         private final long cpu0;
+        private final long[] sched0;
+        private long[] sched1;
         private final long t0 = System.nanoTime();
         private long cpu1;
         private long t1;
@@ -198,13 +218,26 @@ class AgentBench {
         Window(ChildProcess p) {
             this.p = p;
             this.cpu0 = p.cpuTicks();
+            this.sched0 = p.schedstat();
+            this.sched1 = sched0;
         }
 
         void sample() {
             rss.add(p.rssKb());
             pss.add(p.pssKb());
             cpu1 = p.cpuTicks();
+            sched1 = p.schedstat();
             t1 = System.nanoTime();
+        }
+
+        /** Threads put on a CPU per second over the window (threads that ended in between are not counted). */
+        double wakeupsPerS() {
+            return (sched1[1] - sched0[1]) / ((t1 - t0) / 1e9);
+        }
+
+        /** CPU time per wake-up, in microseconds (scheduler accounting). */
+        double usPerWakeup() {
+            return (sched1[0] - sched0[0]) / 1e3 / Math.max(1, sched1[1] - sched0[1]);
         }
 
         double rssMean() {
@@ -226,6 +259,16 @@ class AgentBench {
         double cpuPct() {
             return (cpu1 - cpu0) / ChildProcess.CLK_TCK / ((t1 - t0) / 1e9) * 100.0;
         }
+    }
+
+    /** Total and idle (idle + iowait) jiffies of the whole machine, from the first line of /proc/stat. */
+    private static long[] machineTicks() throws IOException {
+        String[] f = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
+        long total = 0;
+        for (int i = 1; i < f.length; i++) {
+            total += Long.parseLong(f[i]);
+        }
+        return new long[] {total, Long.parseLong(f[4]) + Long.parseLong(f[5])};
     }
 
     private String awaitDeviceId(AgentDirs dirs, ChildProcess agent) {

@@ -54,6 +54,31 @@ final class ChildProcess implements AutoCloseable {
         return Long.parseLong(f[11]) + Long.parseLong(f[12]); // utime, stime (fields 14 and 15)
     }
 
+    /**
+     * Scheduler accounting summed over the process's live threads ({@code /proc/<pid>/task/<tid>/schedstat}): CPU time
+     * in ns and how often a thread was put on a CPU (about the number of wake-ups). An idle agent's CPU time is
+     * mostly the cost of its wake-ups, and that cost depends on how busy the machine is (a wake-up on an idle
+     * virtual CPU costs more), so the count is the load-independent figure to compare.
+     */
+    long[] schedstat() {
+        long ns = 0;
+        long runs = 0;
+        try (var tasks = Files.list(Path.of("/proc", Long.toString(pid()), "task"))) {
+            for (Path t : (Iterable<Path>) tasks::iterator) {
+                try {
+                    String[] f = Files.readString(t.resolve("schedstat")).trim().split(" ");
+                    ns += Long.parseLong(f[0]);
+                    runs += Long.parseLong(f[2]);
+                } catch (IOException e) {
+                    // the thread ended meanwhile
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("process " + pid() + " gone? log:\n" + tail(30), e);
+        }
+        return new long[] {ns, runs};
+    }
+
     /** Resident set size now ({@code VmRSS}), in KiB. */
     long rssKb() {
         return field(read("status"), "VmRSS:");
@@ -62,6 +87,16 @@ final class ChildProcess implements AutoCloseable {
     /** Proportional set size now ({@code smaps_rollup} Pss: shared pages divided among their users), in KiB. */
     long pssKb() {
         return field(read("smaps_rollup"), "Pss:");
+    }
+
+    /** {@code RssAnon} now (heap, metaspace, code, stacks, malloc, the relocated CDS archive), in KiB. */
+    long rssAnonKb() {
+        return field(read("status"), "RssAnon:");
+    }
+
+    /** {@code RssFile} now (mapped files: libjvm.so, lib/modules, jars), in KiB. */
+    long rssFileKb() {
+        return field(read("status"), "RssFile:");
     }
 
     long threads() {
