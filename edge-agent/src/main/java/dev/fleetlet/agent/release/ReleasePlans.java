@@ -5,6 +5,7 @@ import dev.fleetlet.agent.network.AppNetwork;
 import dev.fleetlet.agent.network.AppNetworks;
 import dev.fleetlet.agent.release.internal.ServiceOrder;
 import dev.fleetlet.agent.state.ReleaseRuntime.Progress;
+import dev.fleetlet.oci.ImageReference;
 import dev.fleetlet.protocol.app.AppSpec;
 import dev.fleetlet.protocol.app.AppSpecJson;
 import dev.fleetlet.protocol.app.NetworkMode;
@@ -46,7 +47,10 @@ final class ReleasePlans {
             long before = bytes;
             PullProgress bytesProgress = progress == null ? PullProgress.NONE
                     : (done, total, what) -> progress.downloading(before + done, before + total, label + what);
-            ReleaseImages.Pulled p = pull ? images.pull(ref, bytesProgress) : images.stored(ref)
+            // A tag may have moved since the last pull, so an update asks the registry; a reference pinned by
+            // digest (what the server sends) names fixed content that was verified when it was stored.
+            boolean ask = pull && !pinnedByDigest(ref);
+            ReleaseImages.Pulled p = ask ? images.pull(ref, bytesProgress) : images.stored(ref)
                     .map(c -> new ReleaseImages.Pulled(ref, c, 0)).orElseGet(() -> images.pull(ref, bytesProgress));
             pulled.put(ref, p);
             bytes += p.bytesTransferred();
@@ -94,4 +98,12 @@ final class ReleasePlans {
         return out;
     }
 
+
+    private static boolean pinnedByDigest(String ref) {
+        try {
+            return ImageReference.parse(ref).digest() != null;
+        } catch (RuntimeException e) {
+            return false; // not parseable here: the pull reports it with its reason
+        }
+    }
 }

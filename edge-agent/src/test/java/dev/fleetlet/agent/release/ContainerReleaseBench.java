@@ -12,6 +12,7 @@ import dev.fleetlet.agent.runtime.DeviceInspector;
 import dev.fleetlet.agent.runtime.OciSpec;
 import dev.fleetlet.agent.runtime.OciSpecGenerator;
 import dev.fleetlet.agent.state.ReleaseRuntime;
+import dev.fleetlet.oci.ImageReference;
 import dev.fleetlet.oci.RegistryCredentialsProvider;
 import dev.fleetlet.oci.testing.Exec;
 import dev.fleetlet.oci.testing.RequiredTool;
@@ -108,9 +109,12 @@ class ContainerReleaseBench {
         ReleaseFixture f = new ReleaseFixture(tmp.resolve("start"), RegistryCredentialsProvider.anonymous(),
                 Set.of(registry.host()), noSettle);
         fixtures.add(f);
-        String image = registry.host() + "/bench/app:1";
+        // pinned by digest as the server pins every release image; pulled first: what is timed is the start
+        String tagged = registry.host() + "/bench/app:1";
+        String image = tagged + "@" + f.store.puller.pull(ImageReference.parse(tagged)).record()
+                .manifestDigest();
         List<String> args = List.of("sh", "-c", "trap 'exit 0' TERM; while :; do sleep 0.1; done");
-        f.images.pull(image); // images present: what is timed is the start
+        f.images.pull(image);
         String runc = RequiredTool.path("runc", "runc");
         Path rawState = tmp.resolve("raw-state");
         List<Long> ours = new ArrayList<>();

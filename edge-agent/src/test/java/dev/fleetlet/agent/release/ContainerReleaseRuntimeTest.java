@@ -137,6 +137,24 @@ class ContainerReleaseRuntimeTest {
     }
 
     @Test
+    void anImagePinnedByDigestAndAlreadyStoredIsNotAskedForAgainButATagIs() throws Exception {
+        // given: both images of the release are in the store
+        String pinned = "reg.local/web:3@sha256:" + "ab".repeat(32);
+        String tagged = "reg.local/db:3";
+        images.stored.add(pinned);
+        images.stored.add(tagged);
+        Release r = Releases.of("shop-3", "shop", """
+                {"services": {"web": {"image": "%s", "network_mode": "host"},
+                              "db": {"image": "%s", "network_mode": "host"}}}""".formatted(pinned, tagged));
+        ContainerReleaseRuntime rt = runtime();
+        // when
+        rt.install(r, null, recorder);
+        // then: the digest names fixed content, a tag may have moved
+        assertThat(log).contains("pull " + tagged).doesNotContain("pull " + pinned);
+        assertThat(rt.current()).isEqualTo(r);
+    }
+
+    @Test
     void downloadThenKillPullsEverythingBeforeStoppingTheOldRelease() throws Exception {
         // given
         ContainerReleaseRuntime rt = runtime();
