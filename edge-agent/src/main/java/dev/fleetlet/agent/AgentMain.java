@@ -10,6 +10,7 @@ import dev.fleetlet.agent.command.LogsHandler;
 import dev.fleetlet.agent.command.PingHandler;
 import dev.fleetlet.agent.command.PowerHandlers;
 import dev.fleetlet.agent.command.ReloadConfigHandler;
+import dev.fleetlet.agent.command.ServiceLogs;
 import dev.fleetlet.agent.config.AgentConfig;
 import dev.fleetlet.agent.config.AgentConfigException;
 import dev.fleetlet.agent.config.AgentConfigLoader;
@@ -34,6 +35,7 @@ import dev.fleetlet.agent.queue.StoreAndForwardQueue;
 import dev.fleetlet.agent.state.AppliedStateStore;
 import dev.fleetlet.agent.state.ConfigOverlay;
 import dev.fleetlet.agent.state.DesiredStateStore;
+import dev.fleetlet.agent.release.ContainerReleaseRuntime;
 import dev.fleetlet.agent.release.ContainerReleases;
 import dev.fleetlet.agent.state.Executor;
 import dev.fleetlet.agent.state.ReleaseRuntime;
@@ -223,7 +225,10 @@ public final class AgentMain {
                 .register(CommandName.IDENTIFY, new IdentifyHandler(codec.mapper(),
                         () -> overlay.get("identify.led").or(cc::identifyLed),
                         name -> source.map(s -> s.actuators().get(name)), timer))
-                .register(CommandName.LOGS, new LogsHandler(deviceId, logRing, session, codec))
+                .register(CommandName.LOGS, new LogsHandler(deviceId, logRing, session, codec,
+                        releases instanceof ContainerReleaseRuntime running // the runc runtime's containers root
+                                ? ServiceLogs.ofRelease(running::current, config.dataDir().resolve("containers/containers"))
+                                : ServiceLogs.NONE))
                 .register(CommandName.RELOAD_CONFIG, new ReloadConfigHandler(codec.mapper(),
                         () -> new AgentConfigLoader().load(configFile), () -> config, events))
                 .register(CommandName.RESTART_SERVICE, request -> CommandOutcome.error("not-available",

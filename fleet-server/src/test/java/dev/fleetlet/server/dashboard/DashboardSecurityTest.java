@@ -201,6 +201,43 @@ class DashboardSecurityTest {
     }
 
     @Test
+    void listsAuditEntriesNewestFirstFilteredByRolloutAndActor() {
+        // given a rollout created by alice, a gate decision of the engine, bob's abort, and another rollout's entry
+        dev.fleetlet.server.db.Jdbc jdbc = server.bean(dev.fleetlet.server.db.Jdbc.class);
+        java.time.Instant t0 = java.time.Instant.parse("2025-03-14T11:00:00Z");
+        for (String id : List.of("ro-audit-1", "ro-audit-2")) {
+            jdbc.update("INSERT INTO rollouts (id, kind, release_id, selector, plan, phase, current_group, group_sizes, "
+                    + "last_command_seq, outside_window, created_by, created_at, updated_at) VALUES (?, 'RELEASE', 'app@1', "
+                    + "'site=north', '{}', 'ABORTED', 0, '[1]', 1, FALSE, 'alice', ?, ?)", id, t0, t0);
+        }
+        jdbc.update("INSERT INTO rollout_audit (rollout_id, at, text) VALUES (?, ?, ?)", "ro-audit-1", t0.plusSeconds(1),
+                "canary: 1 of 1 failed > 0 % → pause");
+        jdbc.update("INSERT INTO rollout_commands (rollout_id, seq, kind, actor, issued_at, outcome) VALUES (?, 1, 'ABORT', "
+                + "'bob', ?, 'aborted')", "ro-audit-1", t0.plusSeconds(2));
+        jdbc.update("INSERT INTO rollout_audit (rollout_id, at, text) VALUES (?, ?, ?)", "ro-audit-2", t0.plusSeconds(3),
+                "other rollout");
+        // when / then: one rollout's entries, newest first
+        Map<String, String> auth = Map.of("Authorization", admin());
+        JsonNode all = json(send("GET", "/ui/api/audit?rollout=ro-audit-1", auth, null));
+        assertThat(all.get("total").asLong()).isEqualTo(3);
+        assertThat(all.get("items").findValuesAsText("entry")).containsExactly("command", "decision", "created");
+        assertThat(all.get("items").get(0).get("text").asText()).isEqualTo("abort: aborted");
+        assertThat(all.get("items").get(2).get("text").asText()).isEqualTo("created release rollout of app@1 for site=north");
+        // filtered by actor
+        JsonNode bob = json(send("GET", "/ui/api/audit?actor=bob", auth, null));
+        assertThat(bob.get("items").findValuesAsText("actor")).containsExactly("bob");
+        JsonNode engine = json(send("GET", "/ui/api/audit?rollout=ro-audit-1&actor=engine&size=1", auth, null));
+        assertThat(engine.get("total").asLong()).isEqualTo(1);
+        assertThat(engine.get("items").get(0).get("text").asText()).startsWith("canary: 1 of 1 failed");
+        // paging and bad input
+        assertThat(json(send("GET", "/ui/api/audit?page=1&size=2", auth, null)).get("items")).hasSize(2);
+        HttpResponse<String> bad = send("GET", "/ui/api/audit?size=0", auth, null);
+        assertThat(bad.statusCode()).isEqualTo(400);
+        assertThat(json(bad).get("errors").get(0).get("field").asText()).isEqualTo("size");
+        assertThat(send("GET", "/ui/api/audit", Map.of(), null).statusCode()).isEqualTo(401);
+    }
+
+    @Test
     void findsDevicesByNameSubstringAndSelectorAndCountsThemInTheOverview() {
         Browser b = login("admin", FleetTestServer.ADMIN_PASSWORD);
         JsonNode byName = json(send("GET", "/ui/api/devices?q=HOUSE-7", Map.of("Cookie", b.cookie()), null));
