@@ -252,6 +252,38 @@ class ReleaseRegistryIT {
         assertThat(json(server.get("/api/v1/releases?name=listed", VIEWER)).get("total").asLong()).isEqualTo(2);
     }
 
+    @Test
+    void derivesAConfigOnlyReleaseOverHttpWithTheSameDigest() {
+        // given a release pinned against the registry
+        String credentials = storeCredentials(REG_PASSWORD);
+        try {
+            assertThat(createRelease("derived", "1", compose(REGISTRY.host() + "/app:v1")).statusCode()).isEqualTo(201);
+        } finally {
+            server.send("DELETE", "/api/v1/registries/" + credentials, admin(), null);
+        }
+        String body = "{\"version\":\"2\",\"environment\":{\"app\":{\"LEVEL\":\"3\",\"MODE\":null}},\"notes\":\"env\"}";
+
+        // when an operator derives it (the registry credentials are gone: no registry is asked)
+        HttpResponse<String> viewer = server.post("/api/v1/releases/derived-1/derive", VIEWER, body);
+        HttpResponse<String> r = server.post("/api/v1/releases/derived-1/derive", OPERATOR, body);
+
+        // then
+        assertThat(viewer.statusCode()).isEqualTo(403);
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
+        assertThat(r.headers().firstValue("location")).hasValue("/api/v1/releases/derived-2");
+        JsonNode source = json(server.get("/api/v1/releases/derived-1", VIEWER));
+        JsonNode derived = json(r);
+        assertThat(derived.get("images")).isEqualTo(source.get("images"));
+        assertThat(derived.get("requires")).isEqualTo(source.get("requires"));
+        JsonNode app = derived.path("spec").path("services").path("app");
+        assertThat(app.path("environment").path("LEVEL").asText()).isEqualTo("3");
+        assertThat(app.path("environment").has("MODE")).isFalse();
+        HttpResponse<String> unknown = server.post("/api/v1/releases/derived-1/derive", OPERATOR,
+                "{\"version\":\"3\",\"environment\":{\"db\":{\"A\":\"1\"}}}");
+        assertThat(unknown.statusCode()).isEqualTo(400);
+        assertThat(unknown.body()).contains("environment.db");
+    }
+
     private static HttpResponse<String> postYaml(String path, String yaml) {
         HttpRequest request = HttpRequest.newBuilder(server.uri(path)).header("Content-Type", "application/yaml")
                 .header("Authorization", OPERATOR).timeout(Duration.ofSeconds(20))
