@@ -145,8 +145,10 @@ public final class Sampler implements AutoCloseable {
             tasks.add(t);
             lane.add(t);
         }
+        // A quarter of the smallest timeout: a hung read is reported at most 25 % late, and an idle agent with the
+        // default 1 s timeout wakes the watchdog 4 times a second (each wake-up costs CPU on a small board).
         this.watchdogPeriodNanos = Math.max(TimeUnit.MILLISECONDS.toNanos(5),
-                Math.min(TimeUnit.MILLISECONDS.toNanos(100), minTimeout / 10));
+                Math.min(TimeUnit.SECONDS.toNanos(1), minTimeout / 4));
         this.watchdog = new ScheduledThreadPoolExecutor(1, r -> {
             Thread t = new Thread(r, "fleetlet-sampler-watchdog");
             t.setDaemon(true);
