@@ -76,7 +76,7 @@ if [ -n "$kernel" ]; then
     cp -r "$tree/usr/lib/raspi-firmware/." "$tree/boot/firmware/"
   fi
   dtbs="$tree/usr/lib/linux-image-$version/broadcom"
-  if [ -d "$dtbs" ]; then cp "$dtbs"/bcm27*-rpi-*.dtb "$tree/boot/firmware/"; fi
+  if [ -d "$dtbs" ]; then cp "$dtbs"/bcm*.dtb "$tree/boot/firmware/"; fi
   if [ -d "$tree/usr/lib/linux-image-$version/overlays" ]; then
     mkdir -p "$tree/boot/firmware/overlays"; cp "$tree/usr/lib/linux-image-$version/overlays/"*.dtbo "$tree/boot/firmware/overlays/"
   fi
