@@ -81,7 +81,12 @@ export function onEvent(fn) {
   if (!source) {
     source = new EventSource('/api/v1/events/stream');
     const live = document.getElementById('live');
-    source.addEventListener('stream.connected', () => { live.classList.add('on'); live.dataset.connected = 'true'; });
+    // every (re)connection is passed on as 'stream.connected': a page re-reads what changed while it was not listening
+    // (between its first read and the stream's start, or during a reconnect)
+    source.addEventListener('stream.connected', () => {
+      live.classList.add('on'); live.dataset.connected = 'true';
+      for (const fn of listeners) fn('stream.connected', {});
+    });
     source.onerror = () => { live.classList.remove('on'); live.dataset.connected = 'false'; };
     source.onmessage = e => dispatch('message', e);
     for (const type of ['device.online', 'device.offline', 'device.enrolled', 'device.decommissioned',

@@ -18,7 +18,9 @@ export async function render(main, ctx) {
   let timer = null;
   const refresh = () => { if (!timer) timer = setTimeout(async () => { timer = null; await load(id, enc); }, 500); };
   await load(id, enc);
-  onEvent((type, e) => { if (type.startsWith('rollout.') && (e.data?.rolloutId === id || JSON.stringify(e).includes(id))) refresh(); });
+  onEvent((type, e) => {
+    if (type === 'stream.connected' || (type.startsWith('rollout.') && (e.data?.rolloutId === id || JSON.stringify(e).includes(id)))) refresh();
+  });
 }
 
 function bar(c) {

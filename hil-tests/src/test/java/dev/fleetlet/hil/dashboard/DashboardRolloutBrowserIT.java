@@ -128,6 +128,18 @@ class DashboardRolloutBrowserIT {
             assertThat(byRelease.get(0).path("devices").asInt()).isEqualTo(DEVICES);
         });
         assertThat(admin.get("/api/v1/rollouts/" + id).path("phase").asText()).isEqualTo("ABORTED");
+        // the audit log page shows the gate's decisions and the operator's abort for this rollout, and filters by actor
+        browser.get(url("/ui/audit?rollout=" + id));
+        waitReady();
+        await().atMost(Duration.ofSeconds(10)).until(() -> browser.findElements(By.cssSelector("#audit tr[data-entry]")).size() > 0);
+        assertThat(browser.findElements(By.cssSelector("#audit tr[data-entry='decision']"))).isNotEmpty();
+        assertThat(browser.findElements(By.cssSelector("#audit tr[data-entry='command']")))
+                .anySatisfy(row -> assertThat(row.getText()).contains("abort"));
+        HeadlessChromium.screenshot(browser, shots, "audit");
+        browser.get(url("/ui/audit?rollout=" + id + "&actor=engine"));
+        waitReady();
+        assertThat(browser.findElements(By.cssSelector("#audit tr[data-entry]"))).isNotEmpty()
+                .allSatisfy(row -> assertThat(row.getAttribute("data-entry")).isEqualTo("decision"));
     }
 
     @Test
