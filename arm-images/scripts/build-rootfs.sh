@@ -18,6 +18,7 @@ pkgs="$(sed -e 's/#.*//' -e '/^[[:space:]]*$/d' "$here/../src/image/packages.txt
 components="main non-free-firmware"
 
 # Documentation and translations are left out (keeps copyright files): smaller image, fewer SD writes.
+# usr/share/man/man1 must exist all the same: openjdk's postinst points an alternative's man page link there.
 tmp="$out.partial"
 rm -f "$tmp"
 mmdebstrap \
@@ -31,7 +32,7 @@ mmdebstrap \
   --dpkgopt='path-include=/usr/share/doc/*/copyright' \
   --dpkgopt='path-exclude=/usr/share/locale/*' \
   --dpkgopt='path-exclude=/usr/share/info/*' \
-  --essential-hook='mkdir -p "$1/boot/firmware"' \
+  --essential-hook='mkdir -p "$1/boot/firmware" "$1/usr/share/man/man1"' \
   bookworm "$tmp" \
   "deb $mirror bookworm $components" \
   "deb $mirror bookworm-updates $components" \
