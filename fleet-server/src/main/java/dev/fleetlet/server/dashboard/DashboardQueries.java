@@ -356,7 +356,8 @@ public class DashboardQueries {
                     + "UNION ALL SELECT 'command', rollout_id, issued_at, actor, "
                     + "LOWER(kind) || COALESCE(': ' || outcome, ''), seq FROM rollout_commands "
                     + "UNION ALL SELECT 'created', id, created_at, created_by, 'created ' || LOWER(kind) || ' rollout'"
-                    + " || COALESCE(' of ' || release_id, '') || ' for ' || selector, 0 FROM rollouts) a" + where;
+                    + " || COALESCE(' of ' || release_id, '') || CASE WHEN selector = '' THEN ' for all devices'"
+                    + " ELSE ' for ' || selector END, 0 FROM rollouts) a" + where;
             long total = Jdbc.query(c, "SELECT COUNT(*)" + union, rs -> rs.getLong(1), params.toArray()).get(0);
             List<Object> paged = new ArrayList<>(params);
             paged.add((long) page * size);

@@ -216,6 +216,7 @@ class DashboardSecurityTest {
                 + "'bob', ?, 'aborted')", "ro-audit-1", t0.plusSeconds(2));
         jdbc.update("INSERT INTO rollout_audit (rollout_id, at, text) VALUES (?, ?, ?)", "ro-audit-2", t0.plusSeconds(3),
                 "other rollout");
+        jdbc.update("UPDATE rollouts SET selector = '' WHERE id = 'ro-audit-2'");
         // when / then: one rollout's entries, newest first
         Map<String, String> auth = Map.of("Authorization", admin());
         JsonNode all = json(send("GET", "/ui/api/audit?rollout=ro-audit-1", auth, null));
@@ -231,6 +232,8 @@ class DashboardSecurityTest {
         assertThat(engine.get("items").get(0).get("text").asText()).startsWith("canary: 1 of 1 failed");
         // paging and bad input
         assertThat(json(send("GET", "/ui/api/audit?page=1&size=2", auth, null)).get("items")).hasSize(2);
+        assertThat(json(send("GET", "/ui/api/audit?rollout=ro-audit-2&actor=alice", auth, null)).get("items").get(0)
+                .get("text").asText()).isEqualTo("created release rollout of app@1 for all devices");
         HttpResponse<String> bad = send("GET", "/ui/api/audit?size=0", auth, null);
         assertThat(bad.statusCode()).isEqualTo(400);
         assertThat(json(bad).get("errors").get(0).get("field").asText()).isEqualTo("size");
