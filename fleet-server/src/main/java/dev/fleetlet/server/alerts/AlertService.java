@@ -36,6 +36,9 @@ public class AlertService {
     private static final com.fasterxml.jackson.databind.ObjectMapper MAPPER =
             dev.fleetlet.protocol.codec.ProtocolCodec.newMapper();
 
+    /** Most offline alerts raised (and most cleared) by one sweep. */
+    static final int MAX_CHANGES_PER_SWEEP = 500;
+
     private final Jdbc jdbc;
     private final EventBus bus;
     private final Clock clock;
@@ -112,6 +115,10 @@ public class AlertService {
     /**
      * Raises {@code offline} for active devices offline longer than the setting, clears it for devices back
      * online, and drops every alert of decommissioned devices. Returns the number of changes. Never throws.
+     * When a whole site goes dark (or the server was down for long), at most {@value #MAX_CHANGES_PER_SWEEP}
+     * alerts are raised and as many cleared per sweep, longest offline first, so that thousands of alert events
+     * (each stored with the device's events) never crowd out ingestion and rollouts; the rest follow at the next
+     * sweeps.
      */
     public int sweepOffline() {
         try {
@@ -121,9 +128,10 @@ public class AlertService {
                 List<Change> out = new ArrayList<>();
                 List<Alert> raise = Jdbc.query(c, "SELECT d.id, d.last_seen FROM devices d WHERE d.lifecycle = 'ACTIVE' "
                         + "AND d.online = FALSE AND d.last_seen IS NOT NULL AND d.last_seen < ? AND NOT EXISTS "
-                        + "(SELECT 1 FROM device_alerts a WHERE a.device_id = d.id AND a.kind = 'offline')",
+                        + "(SELECT 1 FROM device_alerts a WHERE a.device_id = d.id AND a.kind = 'offline') "
+                        + "ORDER BY d.last_seen LIMIT ?",
                         rs -> new Alert(rs.getString(1), AlertKind.OFFLINE.wire(), Jdbc.instant(rs, "last_seen"),
-                                "offline for more than " + human(settings.offlineAfter())), cutoff);
+                                "offline for more than " + human(settings.offlineAfter())), cutoff, MAX_CHANGES_PER_SWEEP);
                 for (Alert a : raise) {
                     Jdbc.update(c, "INSERT INTO device_alerts (device_id, kind, since, detail) VALUES (?, ?, ?, ?)",
                             a.deviceId(), a.kind(), a.since(), a.detail());
@@ -131,8 +139,8 @@ public class AlertService {
                 }
                 List<String[]> clear = Jdbc.query(c, "SELECT a.device_id, a.kind, a.detail FROM device_alerts a "
                         + "JOIN devices d ON d.id = a.device_id WHERE (a.kind = 'offline' AND d.online = TRUE) "
-                        + "OR d.lifecycle <> 'ACTIVE'", rs -> new String[] {rs.getString(1), rs.getString(2),
-                        rs.getString(3)});
+                        + "OR d.lifecycle <> 'ACTIVE' LIMIT ?", rs -> new String[] {rs.getString(1), rs.getString(2),
+                        rs.getString(3)}, MAX_CHANGES_PER_SWEEP);
                 for (String[] a : clear) {
                     Jdbc.update(c, "DELETE FROM device_alerts WHERE device_id = ? AND kind = ?", a[0], a[1]);
                     AlertKind.of(a[1]).ifPresent(k -> out.add(new Change(a[0], k, a[2], false)));
@@ -140,6 +148,10 @@ public class AlertService {
                 return out;
             });
             publish(changes);
+            if (changes.size() >= MAX_CHANGES_PER_SWEEP) {
+                log.info("offline alert sweep reached its limit changes={}; the rest follow at the next sweeps",
+                        changes.size());
+            }
             return changes.size();
         } catch (RuntimeException e) {
             log.error("offline alert sweep failed error={}", e.toString(), e);

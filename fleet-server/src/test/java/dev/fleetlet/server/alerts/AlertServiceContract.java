@@ -131,6 +131,26 @@ abstract class AlertServiceContract {
     }
 
     @Test
+    void aSiteGoingDarkRaisesItsOfflineAlertsInBoundedSweepsLongestOfflineFirst() {
+        // given: more devices offline too long than one sweep may raise
+        int n = AlertService.MAX_CHANGES_PER_SWEEP + 7;
+        for (int i = 0; i < n; i++) {
+            device("pi-%04d".formatted(i), false, T0.minus(Duration.ofMinutes(20 + i)), "ACTIVE");
+        }
+
+        // when
+        int first = alerts.sweepOffline();
+        int second = alerts.sweepOffline();
+
+        // then: the longest offline come first, the rest at the next sweep, nothing twice
+        assertThat(first).isEqualTo(AlertService.MAX_CHANGES_PER_SWEEP);
+        assertThat(alerts.forDevice("pi-%04d".formatted(n - 1))).hasSize(1);
+        assertThat(second).isEqualTo(7);
+        assertThat(alerts.list("offline", null, 0, 1).total()).isEqualTo(n);
+        assertThat(alerts.sweepOffline()).isZero();
+    }
+
+    @Test
     void decommissionedDevicesLoseTheirAlerts() {
         device("pi-1", true, T0, "ACTIVE");
         alerts.onReports(List.of(report("pi-1", true, 10)));
