@@ -18,7 +18,7 @@ server_jar="$repo/fleet-server/$build_dir/fleet-server.jar"
 fleetctl_jar="$repo/provisioning/$build_dir/fleetctl.jar"
 
 missing=()
-for t in qemu-system-aarch64:qemu-system-arm debugfs:e2fsprogs mcopy:mtools xz:xz-utils curl:curl jq:jq java:openjdk-17-jdk-headless; do
+for t in qemu-system-aarch64:qemu-system-arm debugfs:e2fsprogs mcopy:mtools xz:xz-utils curl:curl jq:jq python3:python3 java:openjdk-17-jdk-headless; do
   command -v "${t%%:*}" >/dev/null 2>&1 || missing+=("${t##*:}")
 done
 if [ ${#missing[@]} -gt 0 ]; then echo "boot-test: missing tools; install: apt-get install ${missing[*]}" >&2; exit 1; fi
