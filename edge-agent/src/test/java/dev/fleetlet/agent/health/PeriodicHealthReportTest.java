@@ -4,17 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.fleetlet.agent.fakes.FakePublisher;
 import dev.fleetlet.agent.state.StateReporter;
+import dev.fleetlet.drivers.testing.MutableClock;
 import dev.fleetlet.protocol.Topics;
 import dev.fleetlet.protocol.codec.MessageType;
 import dev.fleetlet.protocol.codec.ProtocolCodec;
 import dev.fleetlet.protocol.message.ReportedState;
 import dev.fleetlet.protocol.message.ServiceStatus;
 import dev.fleetlet.protocol.message.SystemHealth;
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.BeforeEach;
@@ -25,30 +22,7 @@ class PeriodicHealthReportTest {
     private static final String DEVICE = "pi-kitchen-01";
     private static final ProtocolCodec CODEC = new ProtocolCodec();
 
-    private static final class ManualClock extends Clock {
-        private Instant now = Instant.parse("2025-03-14T10:00:00Z");
-
-        void advance(Duration d) {
-            now = now.plus(d);
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-    }
-
-    private final ManualClock clock = new ManualClock();
+    private final MutableClock clock = MutableClock.at("2025-03-14T10:00:00Z");
     private final FakePublisher publisher = new FakePublisher();
     private final AtomicReference<List<ServiceStatus>> services = new AtomicReference<>();
     private final AtomicReference<SystemHealth> system = new AtomicReference<>();

@@ -11,11 +11,9 @@ import dev.fleetlet.server.db.Jdbc;
 import dev.fleetlet.server.events.DeviceEventStore;
 import dev.fleetlet.server.events.FleetEvent;
 import dev.fleetlet.server.events.InProcessEventBus;
-import java.time.Clock;
+import dev.fleetlet.server.support.MutableClock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.List;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
@@ -29,26 +27,7 @@ abstract class AlertServiceContract {
 
     protected abstract DataSource dataSource();
 
-    static final class ManualClock extends Clock {
-        Instant now = T0;
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-    }
-
-    final ManualClock clock = new ManualClock();
+    final MutableClock clock = new MutableClock(T0);
     Jdbc jdbc;
     DeviceEventStore events;
     AlertService alerts;
@@ -84,7 +63,7 @@ abstract class AlertServiceContract {
     void raisesAnAlertOnceWhenItAppearsAndClearsItWhenItGoes() {
         // given / when: under-voltage reported twice, then gone
         alerts.onReports(List.of(report("pi-1", true, 500)));
-        clock.now = T0.plusSeconds(60);
+        clock.set(T0.plusSeconds(60));
         alerts.onReports(List.of(report("pi-1", true, 500)));
 
         // then: one alert since the first report, one event
@@ -119,7 +98,7 @@ abstract class AlertServiceContract {
         assertThat(alerts.list("offline", null, 0, 10).items().get(0).since()).isEqualTo(T0.minus(Duration.ofMinutes(20)));
 
         // when: 6 minutes later pi-a crossed 15 min too; then pi-b comes back
-        clock.now = T0.plus(Duration.ofMinutes(6));
+        clock.set(T0.plus(Duration.ofMinutes(6)));
         alerts.sweepOffline();
         assertThat(alerts.sweepOffline()).as("nothing new on a second sweep").isZero();
         jdbc.update("UPDATE devices SET online = TRUE WHERE id = 'pi-b'");
@@ -166,7 +145,7 @@ abstract class AlertServiceContract {
     void listsNewestFirstPagedAndFilteredByKindAndDeviceWithASummary() {
         // given: three devices with alerts raised a minute apart
         for (int i = 0; i < 3; i++) {
-            clock.now = T0.plusSeconds(60L * i);
+            clock.set(T0.plusSeconds(60L * i));
             alerts.onReports(List.of(report("pi-" + i, i != 1, 50)));
         }
 

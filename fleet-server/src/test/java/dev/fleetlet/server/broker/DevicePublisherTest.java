@@ -14,6 +14,7 @@ import dev.fleetlet.protocol.message.DesiredState;
 import dev.fleetlet.protocol.message.HardwareFacts;
 import dev.fleetlet.protocol.message.Presence;
 import dev.fleetlet.protocol.message.Release;
+import dev.fleetlet.server.support.MessageCallback;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -24,10 +25,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import org.eclipse.paho.mqttv5.client.IMqttToken;
 import org.eclipse.paho.mqttv5.client.MqttAsyncClient;
-import org.eclipse.paho.mqttv5.client.MqttCallback;
-import org.eclipse.paho.mqttv5.client.MqttDisconnectResponse;
 import org.eclipse.paho.mqttv5.common.MqttException;
 import org.eclipse.paho.mqttv5.common.MqttMessage;
 import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
@@ -58,7 +56,7 @@ class DevicePublisherTest {
     }
 
     /** Records messages; answers command requests when {@code answer} is set. */
-    private static final class Device implements MqttCallback {
+    private static final class Device implements MessageCallback {
         final List<MqttMessage> received = new CopyOnWriteArrayList<>();
         final List<String> topics = new CopyOnWriteArrayList<>();
         MqttAsyncClient client;
@@ -79,26 +77,6 @@ class DevicePublisherTest {
                 reply.setProperties(props);
                 client.publish(message.getProperties().getResponseTopic(), reply);
             }
-        }
-
-        @Override
-        public void disconnected(MqttDisconnectResponse response) {
-        }
-
-        @Override
-        public void mqttErrorOccurred(MqttException exception) {
-        }
-
-        @Override
-        public void deliveryComplete(IMqttToken token) {
-        }
-
-        @Override
-        public void connectComplete(boolean reconnect, String serverURI) {
-        }
-
-        @Override
-        public void authPacketArrived(int reasonCode, MqttProperties properties) {
         }
     }
 

@@ -16,6 +16,7 @@ import dev.fleetlet.server.broker.TestServer;
 import dev.fleetlet.server.device.DeviceHardware;
 import dev.fleetlet.server.device.DeviceRepository;
 import dev.fleetlet.server.device.NewDevice;
+import dev.fleetlet.server.support.MessageCallback;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -28,10 +29,7 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
-import org.eclipse.paho.mqttv5.client.IMqttToken;
 import org.eclipse.paho.mqttv5.client.MqttAsyncClient;
-import org.eclipse.paho.mqttv5.client.MqttCallback;
-import org.eclipse.paho.mqttv5.client.MqttDisconnectResponse;
 import org.eclipse.paho.mqttv5.common.MqttException;
 import org.eclipse.paho.mqttv5.common.MqttMessage;
 import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
@@ -79,7 +77,7 @@ class LogsApiTest {
     }
 
     /** Answers {@code logs} for source "agent" with two chunks (sent last-first), refuses any other source. */
-    private static final class PlayedDevice implements MqttCallback {
+    private static final class PlayedDevice implements MessageCallback {
         @Override
         public void messageArrived(String topic, MqttMessage message) throws Exception {
             CommandRequest req = Mqtt.CODEC.decode(MessageType.COMMAND_REQUEST, message.getPayload()).orElseThrow();
@@ -109,26 +107,6 @@ class LogsApiTest {
             MqttMessage m = new MqttMessage(Mqtt.CODEC.encode(MessageType.LOG_CHUNK, chunk));
             m.setQos(1);
             device.publish(Topics.logs(DEVICE), m);
-        }
-
-        @Override
-        public void disconnected(MqttDisconnectResponse response) {
-        }
-
-        @Override
-        public void mqttErrorOccurred(MqttException exception) {
-        }
-
-        @Override
-        public void deliveryComplete(IMqttToken token) {
-        }
-
-        @Override
-        public void connectComplete(boolean reconnect, String serverURI) {
-        }
-
-        @Override
-        public void authPacketArrived(int reasonCode, MqttProperties properties) {
         }
     }
 

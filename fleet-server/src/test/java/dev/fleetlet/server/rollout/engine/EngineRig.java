@@ -12,6 +12,7 @@ import dev.fleetlet.server.rollout.plan.RolloutPlan;
 import dev.fleetlet.server.rollout.plan.Threshold;
 import dev.fleetlet.server.rollout.plan.WavePlanner;
 import dev.fleetlet.server.rollout.plan.WaveSize;
+import dev.fleetlet.server.support.MutableClock;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.time.Instant;

@@ -1,4 +1,4 @@
-package dev.fleetlet.server.rollout.engine;
+package dev.fleetlet.server.support;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -17,6 +17,10 @@ public final class MutableClock extends Clock {
 
     public void advance(Duration d) {
         now = now.plus(d);
+    }
+
+    public void set(Instant instant) {
+        now = instant;
     }
 
     @Override
