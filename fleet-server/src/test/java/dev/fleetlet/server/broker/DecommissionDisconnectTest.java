@@ -10,20 +10,18 @@ import static org.awaitility.Awaitility.await;
 import dev.fleetlet.protocol.Topics;
 import dev.fleetlet.protocol.message.DesiredState;
 import dev.fleetlet.server.support.FleetTestServer;
+import dev.fleetlet.server.support.MessageCallback;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
-import org.eclipse.paho.mqttv5.client.IMqttToken;
-import org.eclipse.paho.mqttv5.client.MqttCallback;
 import org.eclipse.paho.mqttv5.client.MqttClient;
 import org.eclipse.paho.mqttv5.client.MqttDisconnectResponse;
 import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
 import org.eclipse.paho.mqttv5.common.MqttException;
 import org.eclipse.paho.mqttv5.common.MqttMessage;
-import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -78,30 +76,14 @@ class DecommissionDisconnectTest {
         }
     }
 
-    private record Callback(AtomicReference<MqttDisconnectResponse> cut) implements MqttCallback {
+    private record Callback(AtomicReference<MqttDisconnectResponse> cut) implements MessageCallback {
         @Override
         public void disconnected(MqttDisconnectResponse response) {
             cut.set(response);
         }
 
         @Override
-        public void mqttErrorOccurred(MqttException exception) {
-        }
-
-        @Override
         public void messageArrived(String topic, MqttMessage message) {
-        }
-
-        @Override
-        public void deliveryComplete(IMqttToken token) {
-        }
-
-        @Override
-        public void connectComplete(boolean reconnect, String serverURI) {
-        }
-
-        @Override
-        public void authPacketArrived(int reasonCode, MqttProperties properties) {
         }
     }
 }
