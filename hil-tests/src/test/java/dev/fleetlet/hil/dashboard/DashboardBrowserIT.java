@@ -34,6 +34,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
+import org.openqa.selenium.Dimension;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 
@@ -261,6 +262,25 @@ class DashboardBrowserIT {
         assertThat(fetchStatus("PATCH", "/api/v1/devices/" + eastIds.get(0), "{\"labels\":{\"zone\":\"x\"}}", true)).isEqualTo(403L);
         assertThat(fetchStatus("POST", "/api/v1/provisioning-tokens", "{\"fleet\":\"x\"}", true)).isEqualTo(403L);
         assertThat(admin.device(eastIds.get(0)).get("labels").get("zone").asText()).isEqualTo("east");
+    }
+
+    @Test
+    @Order(10)
+    void fitsATabletInPortraitWithoutSideways() {
+        // a 768 x 1024 tablet in portrait (still signed in as the viewer of the previous test)
+        browser.manage().window().setSize(new Dimension(768, 1024));
+        try {
+            for (String page : List.of("/ui", "/ui/devices", "/ui/devices/" + eastIds.get(0))) {
+                browser.get(url(page));
+                waitReady();
+                Object overflow = browser.executeScript(
+                        "return document.documentElement.scrollWidth - document.documentElement.clientWidth;");
+                assertThat(((Number) overflow).longValue()).as("sideways scrolling on " + page).isLessThanOrEqualTo(0);
+            }
+            HeadlessChromium.screenshot(browser, shots, "tablet-device");
+        } finally {
+            browser.manage().window().setSize(new Dimension(1280, 860));
+        }
     }
 
     private static void signIn(String user, String password) {
