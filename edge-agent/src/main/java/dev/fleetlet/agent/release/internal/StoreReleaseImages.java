@@ -7,6 +7,7 @@ import dev.fleetlet.agent.image.ImageGarbageCollector;
 import dev.fleetlet.agent.image.ImagePuller;
 import dev.fleetlet.agent.image.ImageRecord;
 import dev.fleetlet.agent.image.ImageRecordStore;
+import dev.fleetlet.agent.image.PullProgress;
 import dev.fleetlet.agent.image.RootfsAssembler;
 import dev.fleetlet.agent.release.ReleaseImages;
 import dev.fleetlet.oci.Digest;
@@ -53,11 +54,11 @@ public final class StoreReleaseImages implements ReleaseImages {
 
     @Override
     public Pulled pull(String reference) {
-        return pull(reference, dev.fleetlet.agent.image.PullProgress.NONE);
+        return pull(reference, PullProgress.NONE);
     }
 
     @Override
-    public Pulled pull(String reference, dev.fleetlet.agent.image.PullProgress progress) {
+    public Pulled pull(String reference, PullProgress progress) {
         ImagePuller.PullResult r = puller.pull(ImageReference.parse(reference), progress);
         return new Pulled(reference, config(r.record()), r.bytesTransferred());
     }
