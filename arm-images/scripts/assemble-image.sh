@@ -17,7 +17,7 @@ disk_id="${FLEETLET_DISK_ID:-f1ee7e70}"
 sde="${SOURCE_DATE_EPOCH:-0}"
 
 missing=()
-for t in sfdisk:fdisk mkfs.vfat:dosfstools mcopy:mtools mmd:mtools mkfs.ext4:e2fsprogs dd:coreutils; do
+for t in sfdisk:fdisk mkfs.vfat:dosfstools mcopy:mtools mmd:mtools mkfs.ext4:e2fsprogs debugfs:e2fsprogs dd:coreutils; do
   command -v "${t%%:*}" >/dev/null 2>&1 || missing+=("${t##*:}")
 done
 if [ ${#missing[@]} -gt 0 ]; then
@@ -45,9 +45,22 @@ inodes=$(( files * 2 + 4096 ))
 # Deterministic metadata: fixed UUID and directory hash seed, times from SOURCE_DATE_EPOCH.
 uuid="${disk_id}-0000-4000-8000-00000000f1ee"
 find "$boot_dir" -exec touch -h -d "@$sde" {} +
+# File times in the root tree: modification times later than SOURCE_DATE_EPOCH (files written during the
+# build: dpkg's database, the customisation) are clamped to it; packaged files keep their own.
+find "$tree" -xdev -newermt "@$sde" -exec touch -h -m -d "@$sde" {} +
 truncate -s "${root_mib}M" "$work/root.ext4"
 E2FSPROGS_FAKE_TIME="$sde" mkfs.ext4 -q -F -L rootfs -U "$uuid" -E "hash_seed=$uuid,root_owner=0:0" \
   -N "$inodes" -m 2 -d "$tree" "$work/root.ext4"
+# mkfs.ext4 -d (e2fsprogs 1.47.0) copies each file's access and change time from the host, which are the
+# time of this build (the extraction, the reads); set both to SOURCE_DATE_EPOCH with debugfs, no mount.
+(echo 'sif / atime @'"$sde"; echo 'sif / ctime @'"$sde"
+ cd "$tree" && find . -xdev -mindepth 1 -printf '%P\n' | sort | while IFS= read -r p; do
+   printf 'sif "/%s" atime @%s\nsif "/%s" ctime @%s\n' "$p" "$sde" "$p" "$sde"; done) > "$work/times.debugfs"
+E2FSPROGS_FAKE_TIME="$sde" debugfs -w -f "$work/times.debugfs" "$work/root.ext4" >/dev/null 2>"$work/times.err" || {
+  cat "$work/times.err" >&2; echo "assemble: debugfs could not set the file times" >&2; exit 1; }
+if grep -v '^debugfs ' "$work/times.err" | grep -q .; then
+  grep -v '^debugfs ' "$work/times.err" | head -5 >&2; echo "assemble: debugfs could not set the file times" >&2; exit 1
+fi
 
 # Boot file system: FAT32, 512-byte sectors, invariant serial and times.
 mkfs.vfat -F 32 -S 512 -n BOOTFS -i "${disk_id^^}" --invariant -C "$work/boot.fat" $((boot_mib * 1024)) >/dev/null
