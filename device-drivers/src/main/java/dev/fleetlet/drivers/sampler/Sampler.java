@@ -7,6 +7,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -25,7 +26,11 @@ import org.slf4j.LoggerFactory;
  * one at a time, so every sensor is called from one thread at a time and its readings arrive in order.
  * The slow lane thread exists only when a slow sensor is configured.
  *
- * <p>Hung drivers: a watchdog thread ({@code fleetlet-sampler-watchdog}) checks in-flight reads. A read
+ * <p>Hung drivers: a watchdog thread ({@code fleetlet-sampler-watchdog}) checks in-flight reads. It is not
+ * periodic: it sleeps until the earliest moment a read could time out (an in-flight read's start plus its
+ * timeout, or an idle sensor's next scheduled start plus its timeout), but at least a quarter of the smallest
+ * timeout: sensors sampled every second with the default 1 s timeout wake it once a second (not 4 times), a hung
+ * read is reported at most 25 % late, and sensors sampled faster share one check per quarter timeout. A read
  * that takes longer than {@code max(timeoutMultiple × expectedReadTime, minTimeout)} yields one failed
  * {@code driver} reading "read timed out after N ms" for that sample; its lane thread is then
  * abandoned (interrupted, but Java cannot stop a thread blocked in the kernel) and counted in
@@ -112,7 +117,7 @@ public final class Sampler implements AutoCloseable {
     private final Clock clock;
     private final Options options;
     private final ScheduledThreadPoolExecutor watchdog;
-    private final long watchdogPeriodNanos;
+    private final long minCheckDelayNanos;
     private final AtomicLong samples = new AtomicLong();
     private final AtomicLong readings = new AtomicLong();
     private final AtomicLong failures = new AtomicLong();
@@ -145,9 +150,9 @@ public final class Sampler implements AutoCloseable {
             tasks.add(t);
             lane.add(t);
         }
-        // A quarter of the smallest timeout: a hung read is reported at most 25 % late, and an idle agent with the
-        // default 1 s timeout wakes the watchdog 4 times a second (each wake-up costs CPU on a small board).
-        this.watchdogPeriodNanos = Math.max(TimeUnit.MILLISECONDS.toNanos(5),
+        // Never more often than every quarter of the smallest timeout (5 ms..1 s): sensors sampled faster than that
+        // are checked together, and a hung read is then reported at most 25 % late
+        this.minCheckDelayNanos = Math.max(TimeUnit.MILLISECONDS.toNanos(5),
                 Math.min(TimeUnit.SECONDS.toNanos(1), minTimeout / 4));
         this.watchdog = new ScheduledThreadPoolExecutor(1, r -> {
             Thread t = new Thread(r, "fleetlet-sampler-watchdog");
@@ -175,7 +180,7 @@ public final class Sampler implements AutoCloseable {
                 lane.start(start);
             }
         }
-        watchdog.scheduleAtFixedRate(this::checkTimeouts, watchdogPeriodNanos, watchdogPeriodNanos, TimeUnit.NANOSECONDS);
+        scheduleWatchdog(System.nanoTime());
         log.info("sampler started sensors={} slowSensors={}", tasks.size(),
                 tasks.stream().filter(t -> t.lane == slow).count());
     }
@@ -219,7 +224,55 @@ public final class Sampler implements AutoCloseable {
         }
     }
 
-    /** Watchdog: reports reads that exceed their timeout and replaces the stuck lane's thread. */
+    /** One watchdog run: reports reads past their timeout, then sleeps until the next moment one could be. */
+    private void watch() {
+        try {
+            checkTimeouts();
+        } finally {
+            scheduleWatchdog(System.nanoTime());
+        }
+    }
+
+    private void scheduleWatchdog(long now) {
+        if (closed || tasks.isEmpty()) {
+            return;
+        }
+        try {
+            watchdog.schedule(this::watch, nextCheckDelay(now), TimeUnit.NANOSECONDS);
+        } catch (RejectedExecutionException e) {
+            // closed meanwhile
+        }
+    }
+
+    /**
+     * Nanoseconds until the earliest moment a read can exceed its timeout: for a read in flight its start plus its
+     * timeout; for an idle sensor its next scheduled start (now, if that is overdue) plus its timeout. A sensor whose
+     * read already timed out is not watched again until that read returns (its samples meanwhile are reported by the
+     * lane without touching the driver). At least a quarter of the smallest timeout, so sensors sampled faster than
+     * that do not wake the watchdog at their own rate.
+     */
+    long nextCheckDelay(long now) {
+        long earliest = Long.MAX_VALUE;
+        for (int i = 0, n = tasks.size(); i < n; i++) {
+            Task t = tasks.get(i);
+            int state = t.state.get();
+            long deadline;
+            if (state == READING) {
+                deadline = t.readStart + t.timeoutNanos;
+            } else if (state == IDLE) {
+                long next = t.start + t.runs * t.intervalNanos;
+                deadline = (next - now < 0 ? now : next) + t.timeoutNanos;
+            } else {
+                // TIMED_OUT: once its stuck read returns (IDLE) the next run is watched again; look again after
+                // one interval
+                deadline = now + t.intervalNanos;
+            }
+            earliest = Math.min(earliest, deadline - now);
+        }
+        return Math.max(minCheckDelayNanos, earliest);
+    }
+
+    /** Reports reads that exceed their timeout and replaces the stuck lane's thread. */
     private void checkTimeouts() {
         long now = System.nanoTime();
         for (int i = 0, n = tasks.size(); i < n; i++) {
@@ -251,7 +304,8 @@ public final class Sampler implements AutoCloseable {
         final long intervalNanos;
         /** Set by the lane before scheduling (happens-before via the executor). */
         long start;
-        long runs;
+        /** Runs so far: the next run is due at {@code start + runs * interval}; read by the watchdog. */
+        volatile long runs;
         private final AtomicInteger state = new AtomicInteger(IDLE);
         private volatile long readStart;
         private boolean warned;
@@ -269,7 +323,6 @@ public final class Sampler implements AutoCloseable {
         public void run() {
             long now = System.nanoTime();
             long lateness = now - (start + runs * intervalNanos);
-            runs++;
             if (lateness > lane.maxJitter.get()) {
                 lane.maxJitter.accumulateAndGet(lateness, Math::max);
             }
@@ -278,7 +331,10 @@ public final class Sampler implements AutoCloseable {
             if (state.get() == IDLE) {
                 readStart = now;
             }
-            if (!state.compareAndSet(IDLE, READING)) {
+            boolean reading = state.compareAndSet(IDLE, READING);
+            // counted only now: the watchdog sees this run either as due (IDLE, old count) or in flight (READING)
+            runs++;
+            if (!reading) {
                 // The previous read is still stuck in the driver (on an abandoned thread).
                 timeouts.incrementAndGet();
                 deliver(Reading.failed(spec.name(), "driver", "1", clock.instant(), "read timed out after "

@@ -124,6 +124,28 @@ class SamplerLanesTest {
     }
 
     @Test
+    void theWatchdogSleepsUntilAReadCouldTimeOutInsteadOfPolling() {
+        // given two sensors sampled together every second with the default 1 s read timeout
+        BlockingSensor a = new BlockingSensor("a", Duration.ZERO, Duration.ZERO, null);
+        BlockingSensor b = new BlockingSensor("b", Duration.ZERO, Duration.ZERO, null);
+        try (Sampler sampler = new Sampler(List.of(new Sampler.Entry(spec("a", 1000), a),
+                new Sampler.Entry(spec("b", 1000), b)), received::add, clock)) {
+            sampler.start();
+            // when their first reads are done
+            await().atMost(Duration.ofSeconds(5)).until(() -> of("a", "temperature").size() == 1
+                    && of("b", "temperature").size() == 1 && !a.inRead.get() && !b.inRead.get());
+            long startedAt = a.startedAt.peek();
+
+            // then the watchdog's next check is when the next reads (due 1 s after the first) could have timed
+            // out, 2 s after the start: one wake-up per second for both sensors, not one every 250 ms
+            long now = System.nanoTime();
+            long delay = sampler.nextCheckDelay(now);
+            assertThat(Duration.ofNanos(now + delay - startedAt)).isBetween(Duration.ofMillis(1900),
+                    Duration.ofMillis(2100));
+        }
+    }
+
+    @Test
     void aHungDriverYieldsReadTimedOutReadingsAndDoesNotStallTheOthers() {
         // given a driver on the fast lane whose first read never returns until released
         CountDownLatch release = new CountDownLatch(1);
