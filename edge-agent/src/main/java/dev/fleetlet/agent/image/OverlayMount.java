@@ -1,23 +1,55 @@
 package dev.fleetlet.agent.image;
 
 import dev.fleetlet.agent.hostcmd.HostCommand;
+import dev.fleetlet.agent.runtime.internal.LinuxCalls;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.stream.Collectors;
 
-/** Mounts and unmounts overlayfs with {@code mount(8)}; lower directories are given top-most first. */
+/**
+ * Mounts and unmounts overlayfs; lower directories are given top-most first. In-process ({@code mount(2)},
+ * {@code umount2(2)} through {@link LinuxCalls}) when it is available, else with {@code mount(8)} and
+ * {@code umount(8)}: the same mount either way (the tools pass these options to the kernel unchanged).
+ */
 final class OverlayMount {
     private OverlayMount() {
     }
 
-    static void mount(List<Path> lowerTopFirst, Path upper, Path work, Path merged) {
-        String lower = lowerTopFirst.stream().map(Path::toString).collect(Collectors.joining(":"));
-        String options = "userxattr,lowerdir=" + lower + ",upperdir=" + upper + ",workdir=" + work;
-        HostCommand.run(List.of("mount", "-t", "overlay", "overlay", "-o", options, merged.toString()), Duration.ofSeconds(30));
+    /**
+     * @throws IOException the kernel refused the mount (in-process; errno named)
+     * @throws dev.fleetlet.agent.hostcmd.HostCommandException {@code mount(8)} failed (host tool)
+     */
+    static void mount(List<Path> lowerTopFirst, Path upper, Path work, Path merged) throws IOException {
+        mount(lowerTopFirst, upper, work, merged, LinuxCalls.available());
     }
 
-    static void unmount(Path merged) {
-        HostCommand.run(List.of("umount", merged.toString()), Duration.ofSeconds(30));
+    /** {@code inProcess}: with {@code mount(2)} (needs {@link LinuxCalls#available()}), else with {@code mount(8)}. */
+    static void mount(List<Path> lowerTopFirst, Path upper, Path work, Path merged, boolean inProcess) throws IOException {
+        String lower = lowerTopFirst.stream().map(Path::toString).collect(Collectors.joining(":"));
+        String options = "userxattr,lowerdir=" + lower + ",upperdir=" + upper + ",workdir=" + work;
+        if (inProcess) {
+            LinuxCalls.mount("overlay", merged, "overlay", options);
+        } else {
+            HostCommand.run(List.of("mount", "-t", "overlay", "overlay", "-o", options, merged.toString()), Duration.ofSeconds(30));
+        }
+    }
+
+    /**
+     * @throws IOException the kernel refused (in-process; e.g. EBUSY while a process still uses the mount)
+     * @throws dev.fleetlet.agent.hostcmd.HostCommandException {@code umount(8)} failed (host tool)
+     */
+    static void unmount(Path merged) throws IOException {
+        unmount(merged, LinuxCalls.available());
+    }
+
+    /** {@code inProcess}: with {@code umount2(2)} (needs {@link LinuxCalls#available()}), else with {@code umount(8)}. */
+    static void unmount(Path merged, boolean inProcess) throws IOException {
+        if (inProcess) {
+            LinuxCalls.umount(merged);
+        } else {
+            HostCommand.run(List.of("umount", merged.toString()), Duration.ofSeconds(30));
+        }
     }
 }

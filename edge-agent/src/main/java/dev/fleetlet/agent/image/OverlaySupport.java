@@ -1,11 +1,9 @@
 package dev.fleetlet.agent.image;
 
-import dev.fleetlet.agent.hostcmd.HostCommand;
 import dev.fleetlet.agent.hostcmd.HostCommandException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -52,7 +50,7 @@ public final class OverlaySupport {
                 Files.createDirectories(dir.resolve(d));
             }
             OverlayMount.mount(List.of(dir.resolve("lower")), dir.resolve("upper"), dir.resolve("work"), dir.resolve("merged"));
-            HostCommand.run(List.of("umount", dir.resolve("merged").toString()), Duration.ofSeconds(10));
+            OverlayMount.unmount(dir.resolve("merged"));
             return true;
         } catch (IOException | HostCommandException e) {
             log.info("overlayfs probe failed error={}", e.getMessage());

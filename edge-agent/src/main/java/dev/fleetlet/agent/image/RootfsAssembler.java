@@ -72,10 +72,10 @@ public final class RootfsAssembler {
 
     /** Unmounts (overlay) and deletes the container's rootfs and overlay directories. */
     public void release(Rootfs rootfs) {
-        if (rootfs.strategy() == Strategy.OVERLAY && isMounted(rootfs.path())) {
-            OverlayMount.unmount(rootfs.path());
-        }
         try {
+            if (rootfs.strategy() == Strategy.OVERLAY && isMounted(rootfs.path())) {
+                OverlayMount.unmount(rootfs.path());
+            }
             for (String d : List.of("rootfs", "upper", "work", "empty")) {
                 LayerUnpacker.deleteRecursively(rootfs.containerDir().resolve(d));
             }

@@ -41,9 +41,10 @@ import org.slf4j.LoggerFactory;
  * stopped and the old one started again ({@code ROLLED_BACK}); if the old one does not come up either:
  * {@code ROLLBACK_FAILED}. An image that cannot be pulled before anything was stopped is a plain failure.
  *
- * <p>Crash consistency: before every irreversible action the phase is written atomically to the
- * {@link ReleaseJournal}. {@link #recover} makes exactly one release run: the new one if the transition was
- * COMMITTED, otherwise the old one; containers of the current release that outlived the agent are adopted
+ * <p>Crash consistency: before every irreversible action whose recovery differs from what the {@link ReleaseJournal}
+ * file holds, the new state is written atomically and durably; a first install writes once, when it settles, an
+ * update twice (COMMITTED, settled). {@link #recover} makes exactly one release run: the new one if the transition
+ * was COMMITTED, otherwise the old one; containers of the current release that outlived the agent are adopted
  * without restart, every other container is removed, and rootfs of removed containers released.
  *
  * <p>The previous release's images are kept for the soak window after an update, then collected.
@@ -455,12 +456,15 @@ public final class ContainerReleaseRuntime implements ReleaseRuntime {
 
     /**
      * Moves to {@code next}, writing the journal durably unless recovery would do exactly the same from what the
-     * file already holds: {@link #recover} tells only COMMITTED (run {@code next}) from every other transition phase
-     * (run {@code current}), so going e.g. from PULLING to STARTING_NEW with the same releases needs no fsync.
-     * ROLLING_BACK is always written (off the hot path; it marks a rollback for whoever reads the file).
+     * file already holds. {@link #recover} tells only COMMITTED (run {@code next}) from everything else (run
+     * {@code current}, keep {@code previous}): an IDLE file and one in any uncommitted transition phase with the same
+     * {@code current}, {@code previous} and soak deadline recover alike. So the start of a transition (IDLE to
+     * PULLING or STOPPING_OLD) and its uncommitted steps need no fsync; COMMITTED and the settled IDLE state are
+     * always written when they differ from the file (recovery must leave an IDLE file); ROLLING_BACK is always
+     * written (off the hot path; it marks a rollback for whoever reads the file).
      */
     private void save(ReleaseJournal.State next) {
-        if (sameRecovery(persisted, next)) {
+        if (next.equals(persisted) || sameRecovery(persisted, next)) {
             state = next;
             return;
         }
@@ -469,7 +473,7 @@ public final class ContainerReleaseRuntime implements ReleaseRuntime {
     }
 
     private static boolean sameRecovery(ReleaseJournal.State onDisk, ReleaseJournal.State next) {
-        return uncommittedTransition(onDisk.phase()) && uncommittedTransition(next.phase())
+        return onDisk.phase() != Phase.COMMITTED && uncommittedTransition(next.phase())
                 && next.phase() != Phase.ROLLING_BACK
                 && Objects.equals(onDisk.current(), next.current()) && Objects.equals(onDisk.previous(), next.previous())
                 && onDisk.keepPreviousUntil() == next.keepPreviousUntil();

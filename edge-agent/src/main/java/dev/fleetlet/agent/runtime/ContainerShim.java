@@ -1,6 +1,7 @@
 package dev.fleetlet.agent.runtime;
 
 import dev.fleetlet.agent.hostcmd.HostCommand;
+import dev.fleetlet.agent.runtime.internal.LinuxCalls;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -51,13 +52,26 @@ final class ContainerShim {
     private ContainerShim() {
     }
 
-    /** Creates the FIFOs (fresh) and removes a stale exit record. */
+    /**
+     * Creates the FIFOs (fresh, mode 0600) and removes a stale exit record: in-process ({@code mkfifo(3)}) when
+     * {@link LinuxCalls} is available, else with the {@code mkfifo} tool.
+     */
     static void prepare(Path dir) throws IOException {
         for (String f : List.of(STDOUT, STDERR, EXIT, EXIT + ".tmp", EXIT_INVALID, PID, CONTAINER_PID)) {
             Files.deleteIfExists(dir.resolve(f));
         }
-        HostCommand.run(List.of("mkfifo", "-m", "600", dir.resolve(STDOUT).toString(), dir.resolve(STDERR).toString()),
-                Duration.ofSeconds(10));
+        createFifos(dir, LinuxCalls.available());
+    }
+
+    /** {@code inProcess}: with {@code mkfifo(3)} (needs {@link LinuxCalls#available()}), else with the tool. */
+    static void createFifos(Path dir, boolean inProcess) throws IOException {
+        if (inProcess) {
+            LinuxCalls.mkfifo(dir.resolve(STDOUT), 0600);
+            LinuxCalls.mkfifo(dir.resolve(STDERR), 0600);
+        } else {
+            HostCommand.run(List.of("mkfifo", "-m", "600", dir.resolve(STDOUT).toString(), dir.resolve(STDERR).toString()),
+                    Duration.ofSeconds(10));
+        }
     }
 
     /** Starts the shim running {@code command} (runc run ...) in its own session; returns its pid. */

@@ -48,8 +48,10 @@ import org.slf4j.LoggerFactory;
 public final class RuncContainerRuntime implements ContainerRuntime {
     private static final Logger log = LoggerFactory.getLogger(RuncContainerRuntime.class);
     private static final String META = "meta.json";
-    private static final long START_POLL_MIN_NANOS = TimeUnit.MICROSECONDS.toNanos(500);
-    private static final long START_POLL_MAX_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
+    /** Pid-file checks every millisecond while a start is usually done (runc takes ~30-60 ms), then every 5 ms. */
+    private static final long START_POLL_FAST_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
+    private static final long START_POLL_FAST_FOR_NANOS = TimeUnit.MILLISECONDS.toNanos(250);
+    private static final long START_POLL_SLOW_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
     private static final long EXIT_POLL_MIN_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
     private static final long EXIT_POLL_MAX_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
 
@@ -84,6 +86,11 @@ public final class RuncContainerRuntime implements ContainerRuntime {
     private final Map<String, ContainerInfo> infos = new ConcurrentHashMap<>();
     private final java.util.Set<String> verifiedExits = ConcurrentHashMap.newKeySet();
     private final AtomicLong execs = new AtomicLong();
+    /** The last spec generated, kept briefly: {@link #specHash} and the {@link #start} right after it share one. */
+    private volatile Generated lastGenerated;
+
+    private record Generated(ContainerSpec spec, OciSpec oci, String hash, long atNanos) {
+    }
 
     public RuncContainerRuntime(Runc runc, OciSpecGenerator generator, CgroupStatsReader stats, Path root,
                                 ObjectMapper json, Clock clock, LogLimits logLimits, Duration startTimeout) {
@@ -106,25 +113,29 @@ public final class RuncContainerRuntime implements ContainerRuntime {
         if (tracked.containsKey(id) || Files.exists(dir.resolve(META)) || runc.hasState(id)) {
             throw new IllegalStateException("container " + id + " already exists; remove it first");
         }
-        OciSpec oci = generator.generate(spec);
+        Generated generated = generated(spec);
+        OciSpec oci = generated.oci();
         Tracked t;
         try {
             Path bundle = Files.createDirectories(dir.resolve("bundle"));
             json.writeValue(bundle.resolve("config.json").toFile(), oci);
-            ObjectNode meta = json.createObjectNode().put("id", id).put("specHash", hash(oci))
+            ObjectNode meta = json.createObjectNode().put("id", id).put("specHash", generated.hash())
                     .put("createdAt", clock.instant().toString());
             Files.writeString(dir.resolve(META + ".tmp"), json.writeValueAsString(meta));
             Files.move(dir.resolve(META + ".tmp"), dir.resolve(META), java.nio.file.StandardCopyOption.ATOMIC_MOVE);
             ContainerShim.prepare(dir);
             t = new Tracked(id, dir);
-            attachPumps(t);
-            tracked.put(id, t);
+            ContainerShim.start(dir, runc.runCommand(id, bundle, dir.resolve(ContainerShim.CONTAINER_PID)));
+            // the shim holds the FIFOs open read-write, so runc needs no reader yet: the pumps' threads start while
+            // runc creates the container, and what it writes meanwhile waits in the FIFOs
             try {
-                ContainerShim.start(dir, runc.runCommand(id, bundle, dir.resolve(ContainerShim.CONTAINER_PID)));
-            } catch (IOException e) {
-                detachPumps(t);
+                attachPumps(t);
+            } catch (RuntimeException e) {
+                signal(id, "KILL", true);
+                ContainerShim.kill(dir);
                 throw e;
             }
+            tracked.put(id, t);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot prepare and start container " + id, e);
         }
@@ -135,13 +146,14 @@ public final class RuncContainerRuntime implements ContainerRuntime {
 
     /**
      * Waits for runc's pid file (written once the container's process runs) or the shim's exit record, whichever
-     * comes first: file checks only, no runc process. An exit without a pid file is a failed start.
+     * comes first: file checks only (a stat and a failed open per millisecond at first), no runc process. An exit
+     * without a pid file is a failed start.
      */
     private void awaitStarted(Tracked t) {
-        long deadline = System.nanoTime() + startTimeout.toNanos();
+        long begin = System.nanoTime();
+        long deadline = begin + startTimeout.toNanos();
         Path pidFile = t.dir.resolve(ContainerShim.CONTAINER_PID);
-        Pacer pacer = new Pacer(START_POLL_MIN_NANOS, START_POLL_MAX_NANOS);
-        while (System.nanoTime() < deadline) {
+        for (long now = begin; now < deadline; now = System.nanoTime()) {
             if (Files.exists(pidFile)) {
                 return;
             }
@@ -155,7 +167,7 @@ public final class RuncContainerRuntime implements ContainerRuntime {
                 }
                 return;
             }
-            pacer.pause();
+            LockSupport.parkNanos(now - begin < START_POLL_FAST_FOR_NANOS ? START_POLL_FAST_NANOS : START_POLL_SLOW_NANOS);
         }
         throw new IllegalStateException("container " + t.id + " did not start within " + startTimeout);
     }
@@ -334,7 +346,23 @@ public final class RuncContainerRuntime implements ContainerRuntime {
 
     @Override
     public String specHash(ContainerSpec spec) {
-        return hash(generator.generate(spec));
+        return generated(spec).hash();
+    }
+
+    /**
+     * The OCI spec and its hash for {@code spec}: reused when the same spec was generated less than a second ago (a
+     * supervisor asks for the hash, then starts), so host facts it reads (device numbers) are at most that old.
+     */
+    private Generated generated(ContainerSpec spec) {
+        Generated last = lastGenerated;
+        long now = System.nanoTime();
+        if (last != null && now - last.atNanos() < TimeUnit.SECONDS.toNanos(1) && last.spec().equals(spec)) {
+            return last;
+        }
+        OciSpec oci = generator.generate(spec);
+        Generated g = new Generated(spec, oci, hash(oci), now);
+        lastGenerated = g;
+        return g;
     }
 
     @Override

@@ -17,11 +17,14 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -37,7 +40,9 @@ import org.junit.jupiter.api.io.TempDir;
  * SIGKILL the agent (a child JVM running the release runtime against real runc and the test registry) at random
  * points of release updates, restart it, and check after every recovery: exactly one complete release's
  * containers run (all of its services, nothing else), the journal is IDLE and names that release, and no rootfs
- * directory or overlay mount of another container is left.
+ * directory or overlay mount of another container is left. Once half the kills are done, every other kill aims at a
+ * random point inside a phase no kill has hit yet, where the child last printed it (short phases such as COMMITTED
+ * last a few milliseconds, and ROLLING_BACK happens only in one update out of eight).
  */
 class ReleaseCrashConsistencyIT {
 
@@ -56,6 +61,15 @@ class ReleaseCrashConsistencyIT {
     private Process child;
     /** The runtime's phase the child printed last (in memory; the journal file holds only what recovery needs). */
     private String lastPhase = "IDLE";
+    /** When the child's phase and done lines arrived during the current update (reader thread). */
+    private final ConcurrentLinkedQueue<Arrival> arrivals = new ConcurrentLinkedQueue<>();
+
+    private record Arrival(String line, long atMillis) {
+    }
+
+    /** Where a phase was last seen: during an update to {@code target}, from/to milliseconds after "go" was sent. */
+    private record Window(int target, long from, long to) {
+    }
 
     @BeforeAll
     static void pushImages() throws Exception {
@@ -99,6 +113,7 @@ class ReleaseCrashConsistencyIT {
         int probeMountsLeft = 0;
         long start = System.currentTimeMillis();
         ThreadLocalRandom random = ThreadLocalRandom.current();
+        Map<String, Window> windows = new HashMap<>();
 
         while ((kills < MIN_KILLS || killsByPhase.size() < 5) && System.currentTimeMillis() - start < BUDGET_MS) {
             iterations++;
@@ -116,6 +131,14 @@ class ReleaseCrashConsistencyIT {
             int current = state.current() == null ? 0 : Integer.parseInt(state.current().id().substring(5));
             int target = current == 1 ? (random.nextInt(4) == 0 ? 3 : 2) : 1;
             long delay = random.nextLong(0, (long) (estimateMs * 1.1) + 1);
+            Window aim = kills >= MIN_KILLS / 2 && random.nextBoolean() ? unkilledPhase(windows, killsByPhase, current, random) : null;
+            if (aim != null) {
+                // a phase no kill has hit yet (short ones such as COMMITTED, or ROLLING_BACK of the failing release):
+                // a random point inside where it was last seen
+                target = aim.target();
+                delay = random.nextLong(aim.from(), Math.max(aim.from() + 1, aim.to()));
+            }
+            arrivals.clear();
             long sent = System.currentTimeMillis();
             send("go " + target);
             String done = pollUntil(lines, "done", sent + delay);
@@ -135,6 +158,13 @@ class ReleaseCrashConsistencyIT {
                 kills++;
                 pollUntil(lines, "no such line", 0); // take in the phase lines printed up to the kill
                 killsByPhase.merge(lastPhase, 1, Integer::sum);
+            }
+            List<Arrival> seen = new ArrayList<>(arrivals);
+            for (int i = 0; i + 1 < seen.size(); i++) {
+                String phase = seen.get(i).line();
+                if (!phase.equals("IDLE") && !phase.startsWith("done")) {
+                    windows.put(phase, new Window(target, seen.get(i).atMillis() - sent, seen.get(i + 1).atMillis() - sent));
+                }
             }
         }
         BlockingQueue<String> lines = startChild(root);
@@ -174,6 +204,14 @@ class ReleaseCrashConsistencyIT {
         }
     }
 
+    /** A window of a phase no kill has hit yet that an update from {@code current} can reach, or null. */
+    private static Window unkilledPhase(Map<String, Window> windows, Map<String, Integer> killsByPhase, int current,
+                                        ThreadLocalRandom random) {
+        List<Window> open = windows.entrySet().stream().filter(e -> !killsByPhase.containsKey(e.getKey()))
+                .map(Map.Entry::getValue).filter(w -> current == 1 ? w.target() != 1 : w.target() == 1).toList();
+        return open.isEmpty() ? null : open.get(random.nextInt(open.size()));
+    }
+
     private BlockingQueue<String> startChild(Path root) throws Exception {
         String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         child = new ProcessBuilder(javaBin, "-Xmx96m", "-XX:TieredStopAtLevel=1", "-Xshare:auto", "-cp",
@@ -185,6 +223,9 @@ class ReleaseCrashConsistencyIT {
         Thread reader = new Thread(() -> {
             try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
                 for (String l = r.readLine(); l != null; l = r.readLine()) {
+                    if (l.startsWith("phase ") || l.startsWith("done")) {
+                        arrivals.add(new Arrival(l.startsWith("phase ") ? l.substring(6) : l, System.currentTimeMillis()));
+                    }
                     lines.add(l);
                 }
             } catch (java.io.IOException e) {

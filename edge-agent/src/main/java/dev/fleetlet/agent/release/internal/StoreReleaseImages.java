@@ -72,10 +72,11 @@ public final class StoreReleaseImages implements ReleaseImages {
     public Path rootfs(String containerId, String reference) {
         Path dir = containersDir.resolve(containerId);
         Path rootfs = dir.resolve("rootfs");
-        if (Files.exists(dir.resolve(COPY_MARKER)) || isMountPoint(rootfs)) {
-            return rootfs;
-        }
         if (Files.exists(dir)) {
+            // a new container has no directory yet: only then is the mount table (long on a busy host) not read
+            if (Files.exists(dir.resolve(COPY_MARKER)) || isMountPoint(rootfs)) {
+                return rootfs;
+            }
             releaseRootfs(containerId);
         }
         ImageRecord record = records.get(key(reference)).orElseThrow(() -> new ImageException(ImageError.NOT_FOUND,

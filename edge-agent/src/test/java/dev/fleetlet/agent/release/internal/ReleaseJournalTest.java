@@ -1,0 +1,162 @@
+package dev.fleetlet.agent.release.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.fleetlet.agent.release.internal.ReleaseJournal.Phase;
+import dev.fleetlet.agent.release.internal.ReleaseJournal.State;
+import dev.fleetlet.protocol.message.Release;
+import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ReleaseJournalTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    Path dir;
+
+    private static Release release(String id) throws Exception {
+        return new Release(id, "app", id, JSON.readTree("{\"services\": {\"s\": {\"image\": \"reg.local/s:" + id + "\"}}}"));
+    }
+
+    private static State idle(Release current) {
+        return State.empty().settled(current, null, 0);
+    }
+
+    @Test
+    void anEmptyDirectoryHoldsTheEmptyState() {
+        assertThat(new ReleaseJournal(dir, JSON).load()).isEqualTo(State.empty());
+    }
+
+    @Test
+    void theLastSaveIsWhatANewJournalLoadsAfterManySaves() throws Exception {
+        // given
+        ReleaseJournal journal = new ReleaseJournal(dir, JSON);
+        journal.load();
+
+        // when
+        for (int i = 1; i <= 7; i++) {
+            journal.save(idle(release("r" + i)));
+        }
+        State last = new State(Phase.COMMITTED, release("r7"), release("r8"), release("r6"), 1234L);
+        journal.save(last);
+
+        // then
+        assertThat(new ReleaseJournal(dir, JSON).load()).isEqualTo(last);
+        assertThat(dir.resolve("release-journal.0")).exists();
+        assertThat(dir.resolve("release-journal.1")).exists();
+    }
+
+    @Test
+    void aTornWriteOfTheNewestSlotLeavesTheStateBeforeIt() throws Exception {
+        // given: r1 then r2 saved; r2's slot is then damaged as a power cut in the middle of its write would
+        ReleaseJournal journal = new ReleaseJournal(dir, JSON);
+        journal.save(idle(release("r1")));
+        journal.save(idle(release("r2")));
+        Path newest = newestSlot();
+
+        // when
+        try (FileChannel ch = FileChannel.open(newest, StandardOpenOption.WRITE)) {
+            ch.write(java.nio.ByteBuffer.wrap("garbage".getBytes()), 40);
+        }
+
+        // then
+        assertThat(new ReleaseJournal(dir, JSON).load()).isEqualTo(idle(release("r1")));
+    }
+
+    @Test
+    void aSaveAfterATornWriteKeepsTheOnlyValidSlot() throws Exception {
+        // given: r2's slot torn (cut to its first bytes), r1 valid in the other slot
+        ReleaseJournal first = new ReleaseJournal(dir, JSON);
+        first.save(idle(release("r1")));
+        first.save(idle(release("r2")));
+        Path torn = newestSlot();
+        try (FileChannel ch = FileChannel.open(torn, StandardOpenOption.WRITE)) {
+            ch.truncate(10);
+        }
+
+        // when: the restarted agent saves r3, and that write is torn too
+        ReleaseJournal restarted = new ReleaseJournal(dir, JSON);
+        assertThat(restarted.load()).isEqualTo(idle(release("r1")));
+        restarted.save(idle(release("r3")));
+        Path written = newestSlot();
+        assertThat(written).as("written over the torn slot, not over r1's").isEqualTo(torn);
+        try (FileChannel ch = FileChannel.open(written, StandardOpenOption.WRITE)) {
+            ch.write(java.nio.ByteBuffer.wrap(new byte[] {0, 0, 0, 0}), 30);
+        }
+
+        // then
+        assertThat(new ReleaseJournal(dir, JSON).load()).isEqualTo(idle(release("r1")));
+    }
+
+    @Test
+    void aShorterRecordOverAnOlderLongerOneReadsBackExactly() throws Exception {
+        // given: a long record in each slot
+        ReleaseJournal journal = new ReleaseJournal(dir, JSON);
+        State longer = new State(Phase.WAITING_HEALTH, release("a-long-release-id-" + "x".repeat(20_000)),
+                release("next"), release("prev"), 99L);
+        journal.save(longer);
+        journal.save(longer);
+
+        // when
+        journal.save(idle(release("s")));
+
+        // then
+        assertThat(new ReleaseJournal(dir, JSON).load()).isEqualTo(idle(release("s")));
+    }
+
+    @Test
+    void aJournalOfAnOlderAgentIsReadThenReplacedByTheSlots() throws Exception {
+        // given
+        State old = new State(Phase.COMMITTED, release("r1"), release("r2"), null, 0);
+        Files.write(dir.resolve("release-journal.json"), JSON.writeValueAsBytes(old));
+        ReleaseJournal journal = new ReleaseJournal(dir, JSON);
+
+        // when
+        State loaded = journal.load();
+        journal.save(idle(release("r2")));
+
+        // then
+        assertThat(loaded).isEqualTo(old);
+        assertThat(dir.resolve("release-journal.json")).doesNotExist();
+        assertThat(new ReleaseJournal(dir, JSON).load()).isEqualTo(idle(release("r2")));
+    }
+
+    @Test
+    void aValidRecordThatIsNotAStateIsAnErrorNamingTheDirectory() throws Exception {
+        // given: a checksummed record whose JSON is no journal state (not a torn write)
+        new ReleaseJournal(dir, new ObjectMapper() {
+            @Override
+            public byte[] writeValueAsBytes(Object value) {
+                return "{\"phase\": \"SOMEWHERE\"}".getBytes();
+            }
+        }).save(idle(release("r1")));
+
+        // when / then
+        assertThatThrownBy(() -> new ReleaseJournal(dir, JSON).load())
+                .isInstanceOf(UncheckedIOException.class).hasMessageContaining(dir.toString());
+    }
+
+    /** The slot file last written: the one whose record has the higher sequence number (bytes 4..11). */
+    private Path newestSlot() throws Exception {
+        long best = -1;
+        Path out = null;
+        for (int i = 0; i < 2; i++) {
+            Path p = dir.resolve("release-journal." + i);
+            if (Files.exists(p) && Files.size(p) >= 12) {
+                long seq = java.nio.ByteBuffer.wrap(Files.readAllBytes(p)).getLong(4);
+                if (seq > best) {
+                    best = seq;
+                    out = p;
+                }
+            }
+        }
+        return out;
+    }
+}
