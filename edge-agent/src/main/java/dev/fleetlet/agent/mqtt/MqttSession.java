@@ -90,7 +90,10 @@ public final class MqttSession implements AutoCloseable, MessagePublisher {
     private final InFlightWindow controlWindow;
     private final OutgoingTopicAliases aliases;
     private final ReentrantLock lock = new ReentrantLock();
-    private final Condition changed = lock.newCondition();
+    /** Signalled on every acknowledgement (PUBACK or failure) of a publish: wakes publishes waiting for Paho's window. */
+    private final Condition acked = lock.newCondition();
+    /** Signalled when the connection comes up or goes down and on close: wakes the connector thread only. */
+    private final Condition connectionChanged = lock.newCondition();
     private volatile boolean running;
     private volatile boolean connected;
     private volatile long connectedAtNanos;
@@ -203,7 +206,7 @@ public final class MqttSession implements AutoCloseable, MessagePublisher {
             if (released.compareAndSet(false, true)) {
                 window.release();
             }
-            signal();
+            signalAck();
         };
         while (true) {
             try {
@@ -227,7 +230,7 @@ public final class MqttSession implements AutoCloseable, MessagePublisher {
                     // back-pressure: Paho's window (the broker's Receive Maximum) is full, e.g. with messages of
                     // the previous connection it re-sends on its own; wait for an acknowledgement, then retry
                     backPressureWaits.incrementAndGet();
-                    awaitChange(Duration.ofMillis(50));
+                    awaitAck(Duration.ofMillis(50));
                     continue;
                 }
                 release.run();
@@ -244,7 +247,7 @@ public final class MqttSession implements AutoCloseable, MessagePublisher {
     @Override
     public void close() {
         running = false;
-        signal();
+        signalConnectionChange();
         if (connector != null) {
             connector.interrupt();
         }
@@ -268,13 +271,15 @@ public final class MqttSession implements AutoCloseable, MessagePublisher {
     private void connectLoop() {
         while (running) {
             if (isConnected()) {
-                awaitChange(Duration.ofSeconds(5));
+                // woken by a connection change only (not by every PUBACK); the timeout covers a loss Paho did not
+                // report through the callback
+                awaitConnectionChange(Duration.ofSeconds(5));
                 continue;
             }
             if (connected) {
                 // Paho dropped the connection and has not told the callback yet: same as a lost connection
                 onConnectionLost("paho client not connected");
-                awaitChange(Duration.ofMillis(200)); // let Paho finish shutting the connection down
+                awaitConnectionChange(Duration.ofMillis(200)); // let Paho finish shutting the connection down
             }
             dropStaleConnection();
             IMqttToken token;
@@ -372,7 +377,7 @@ public final class MqttSession implements AutoCloseable, MessagePublisher {
         for (Listener l : listeners) {
             l.connected();
         }
-        signal();
+        signalAck();
     }
 
     /**
@@ -405,7 +410,8 @@ public final class MqttSession implements AutoCloseable, MessagePublisher {
         for (Listener l : listeners) {
             l.disconnected(reason);
         }
-        signal();
+        signalAck(); // publishes waiting for Paho's window give up: the connection is gone
+        signalConnectionChange();
     }
 
     private void sleep(Duration d) {
@@ -413,7 +419,7 @@ public final class MqttSession implements AutoCloseable, MessagePublisher {
         try {
             long nanos = d.toNanos();
             while (running && nanos > 0) {
-                nanos = changed.awaitNanos(nanos);
+                nanos = connectionChanged.awaitNanos(nanos);
                 if (!running) {
                     return;
                 }
@@ -426,10 +432,18 @@ public final class MqttSession implements AutoCloseable, MessagePublisher {
         }
     }
 
-    private void awaitChange(Duration max) {
+    private void awaitAck(Duration max) {
+        await(acked, max);
+    }
+
+    private void awaitConnectionChange(Duration max) {
+        await(connectionChanged, max);
+    }
+
+    private void await(Condition condition, Duration max) {
         lock.lock();
         try {
-            changed.await(max.toMillis(), TimeUnit.MILLISECONDS);
+            condition.await(max.toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
@@ -437,10 +451,19 @@ public final class MqttSession implements AutoCloseable, MessagePublisher {
         }
     }
 
-    private void signal() {
+    private void signalAck() {
         lock.lock();
         try {
-            changed.signalAll();
+            acked.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void signalConnectionChange() {
+        lock.lock();
+        try {
+            connectionChanged.signalAll();
         } finally {
             lock.unlock();
         }
@@ -471,7 +494,7 @@ public final class MqttSession implements AutoCloseable, MessagePublisher {
 
         @Override
         public void deliveryComplete(IMqttToken token) {
-            signal();
+            signalAck();
         }
 
         @Override

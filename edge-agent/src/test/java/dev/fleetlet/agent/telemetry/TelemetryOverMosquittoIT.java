@@ -8,6 +8,7 @@ import dev.fleetlet.agent.mqtt.MqttSession;
 import dev.fleetlet.agent.mqtt.SessionSettings;
 import dev.fleetlet.agent.queue.QueueSettings;
 import dev.fleetlet.agent.queue.StoreAndForwardQueue;
+import dev.fleetlet.agent.testbroker.LinkProxy;
 import dev.fleetlet.protocol.Topics;
 import dev.fleetlet.protocol.codec.MessageType;
 import dev.fleetlet.protocol.codec.ProtocolCodec;
@@ -40,6 +41,8 @@ import org.junit.jupiter.api.io.TempDir;
  * Drives the real session, batcher, queue and publisher against a local mosquitto (Debian package):
  * batches arrive in seq order, the queue cursor follows the PUBACKs, and a backlog written while the
  * broker was down (stopped with SIGTERM, restarted from its persistence file) drains in order after it comes back.
+ * The agent reaches the broker through a {@link LinkProxy} that stays closed after the restart until the reader is
+ * subscribed again, so the reader sees the drain live instead of racing the agent to the new broker.
  */
 class TelemetryOverMosquittoIT {
 
@@ -53,13 +56,14 @@ class TelemetryOverMosquittoIT {
         assertThat(Files.isExecutable(MOSQUITTO)).as("install mosquitto (apt-get install mosquitto)").isTrue();
         int port = freePort();
         Process broker = startBroker(port);
+        LinkProxy proxy = LinkProxy.start(port);
         ProtocolCodec codec = new ProtocolCodec();
         String deviceId = "pi-test-01";
         List<Long> received = new CopyOnWriteArrayList<>();
         try (StoreAndForwardQueue queue = StoreAndForwardQueue.open(tmp.resolve("q"), QueueSettings.defaults(),
                 Clock.systemUTC())) {
             byte[] presence = "{}".getBytes();
-            SessionSettings settings = new SessionSettings(URI.create("tcp://127.0.0.1:" + port), deviceId,
+            SessionSettings settings = new SessionSettings(URI.create(proxy.uri()), deviceId,
                     "secret-secret-secret-secret-secret-1", Optional.empty(), Duration.ofSeconds(30), Duration.ofDays(7),
                     Duration.ofSeconds(5), Duration.ofSeconds(60), 4, () -> presence, () -> presence, () -> presence);
             MqttSession session = new MqttSession(settings, new Backoff(Duration.ofMillis(100), Duration.ofMillis(500),
@@ -81,6 +85,7 @@ class TelemetryOverMosquittoIT {
             assertThat(received).startsWith(1L, 2L, 3L, 4L, 5L);
             reader.disconnect();
 
+            proxy.setOpen(false); // the agent cannot reach the new broker before the reader is back
             broker.destroy(); // SIGTERM: mosquitto saves its sessions, the reader's subscription included
             broker.waitFor();
             await().atMost(Duration.ofSeconds(10)).until(() -> !session.isConnected());
@@ -92,7 +97,8 @@ class TelemetryOverMosquittoIT {
 
             broker = startBroker(port);
             received.clear();
-            reader = subscriber(port, deviceId, codec, received);
+            reader = subscriber(port, deviceId, codec, received); // returns once the SUBACK is in
+            proxy.setOpen(true);
             await().atMost(Duration.ofSeconds(20)).until(() -> queue.stats().ackedSeq() == 8);
             await().atMost(Duration.ofSeconds(10)).until(() -> received.size() >= 3);
             assertThat(received).containsExactly(6L, 7L, 8L);
@@ -101,6 +107,7 @@ class TelemetryOverMosquittoIT {
             session.close();
         } finally {
             broker.destroyForcibly().waitFor();
+            proxy.close();
         }
     }
 
