@@ -36,7 +36,9 @@ import org.slf4j.LoggerFactory;
  * publishes {@code device.state-changed} when a device's status, release or generation changed, and hands
  * the rollout {@link Observation}s to the observation consumer (the rollout engine). Reports and events
  * whose generation is lower than the device's current desired generation ({@code device_desired_state})
- * are stale (re-published after a reconnect) and become no observation. The reported {@code system} health
+ * are stale (re-published after a reconnect) and become no observation. A batch's events and state changes go to
+ * the bus (which stores each in {@code device_events}) inside one transaction after the batch's own, not one
+ * commit per event; live subscribers may see them just before that commit. The reported {@code system} health
  * is stored as JSON next to the services; after each batch the latest report per device goes to the report
  * listeners ({@link #addReportListener}, e.g. the alerts service), on the writer thread.
  */
@@ -155,6 +157,34 @@ public class ReportedStateIntake implements DeviceStateSink, AutoCloseable {
             if (current(e.event().deviceId(), e.event().generation(), sent)) {
                 ObservationMapping.of(e.event(), e.at()).ifPresent(obs::add);
             }
+        }
+        if (!fresh.isEmpty() || !changed.isEmpty()) {
+            // one transaction for the batch's stored events (the bus appends each to device_events): a commit per
+            // event cost more than everything else the batch does when thousands of devices report at once
+            jdbc.tx(c -> {
+                publishEvents(fresh, changed);
+                return null;
+            });
+        }
+        if (!obs.isEmpty()) {
+            obs.sort((a, b) -> a.at().compareTo(b.at()));
+            observations.accept(obs);
+        }
+        if (!latest.isEmpty()) {
+            List<ReportedState> reports = latest.values().stream().map(Item::state).toList();
+            for (Consumer<List<ReportedState>> l : reportListeners) {
+                try {
+                    l.accept(reports);
+                } catch (RuntimeException e) {
+                    log.error("report listener failed reports={}", reports.size(), e);
+                }
+            }
+        }
+    }
+
+    /** Puts the batch's new device events and state changes on the event bus (stored and streamed). */
+    private void publishEvents(List<Item> fresh, List<ReportedState> changed) {
+        for (Item e : fresh) {
             DeviceEvent ev = e.event();
             Map<String, String> data = new HashMap<>();
             put(data, "seq", Long.toString(ev.seq()));
@@ -173,20 +203,6 @@ public class ReportedStateIntake implements DeviceStateSink, AutoCloseable {
             put(data, "releaseId", s.releaseId());
             put(data, "reason", s.reason());
             bus.publish(STATE_CHANGED, s.deviceId(), data);
-        }
-        if (!obs.isEmpty()) {
-            obs.sort((a, b) -> a.at().compareTo(b.at()));
-            observations.accept(obs);
-        }
-        if (!latest.isEmpty()) {
-            List<ReportedState> reports = latest.values().stream().map(Item::state).toList();
-            for (Consumer<List<ReportedState>> l : reportListeners) {
-                try {
-                    l.accept(reports);
-                } catch (RuntimeException e) {
-                    log.error("report listener failed reports={}", reports.size(), e);
-                }
-            }
         }
     }
 

@@ -125,6 +125,8 @@ public class RolloutStore {
      * Writes device rows of a rollout. Rows that differ only in their device id (a wave dispatched at one
      * instant: same status, release, time, attempts) are written by one {@code UPDATE ... WHERE device_id IN (...)}
      * per {@value #IN_CHUNK} devices, so dispatching thousands of devices costs a few statements, not one each.
+     * Rows with values of their own (observations carry each device's own receive time) are written by one
+     * prepared statement as a JDBC batch, instead of preparing a statement per row.
      */
     public void saveDevices(Connection c, String rolloutId, List<DeviceProgress> devices, Instant now) throws SQLException {
         Map<DeviceProgress, List<String>> byValues = new LinkedHashMap<>();
@@ -133,22 +135,47 @@ public class RolloutStore {
         }
         String head = "UPDATE rollout_devices SET group_index = ?, status = ?, target_release = ?, previous_release = ?, "
                 + "dispatched_at = ?, healthy_since = ?, offline_since = ?, last_observed_at = ?, reason = ?, attempts = ?, "
-                + "release_may_run = ?, updated_at = ? WHERE rollout_id = ? AND device_id IN (";
-        for (Map.Entry<DeviceProgress, List<String>> e : byValues.entrySet()) {
-            List<String> ids = e.getValue();
-            for (int from = 0; from < ids.size(); from += IN_CHUNK) {
-                List<String> chunk = ids.subList(from, Math.min(ids.size(), from + IN_CHUNK));
-                try (PreparedStatement ps = c.prepareStatement(head + "?,".repeat(chunk.size() - 1) + "?)")) {
-                    bindDevice(ps, 1, e.getKey(), now);
-                    ps.setString(13, rolloutId);
-                    for (int i = 0; i < chunk.size(); i++) {
-                        ps.setString(14 + i, chunk.get(i));
+                + "release_may_run = ?, updated_at = ? WHERE rollout_id = ? AND device_id ";
+        PreparedStatement single = null;
+        try {
+            for (Map.Entry<DeviceProgress, List<String>> e : byValues.entrySet()) {
+                List<String> ids = e.getValue();
+                if (ids.size() < MIN_SET_UPDATE) {
+                    if (single == null) {
+                        single = c.prepareStatement(head + "= ?");
                     }
-                    ps.executeUpdate();
+                    for (String id : ids) {
+                        bindDevice(single, 1, e.getKey(), now);
+                        single.setString(13, rolloutId);
+                        single.setString(14, id);
+                        single.addBatch();
+                    }
+                    continue;
                 }
+                for (int from = 0; from < ids.size(); from += IN_CHUNK) {
+                    List<String> chunk = ids.subList(from, Math.min(ids.size(), from + IN_CHUNK));
+                    try (PreparedStatement ps = c.prepareStatement(head + "IN (" + "?,".repeat(chunk.size() - 1) + "?)")) {
+                        bindDevice(ps, 1, e.getKey(), now);
+                        ps.setString(13, rolloutId);
+                        for (int i = 0; i < chunk.size(); i++) {
+                            ps.setString(14 + i, chunk.get(i));
+                        }
+                        ps.executeUpdate();
+                    }
+                }
+            }
+            if (single != null) {
+                single.executeBatch();
+            }
+        } finally {
+            if (single != null) {
+                single.close();
             }
         }
     }
+
+    /** Fewest rows with equal values written by one set-based UPDATE; smaller groups go into the JDBC batch. */
+    static final int MIN_SET_UPDATE = 8;
 
     /** Most device ids in one {@code IN (...)} list. */
     static final int IN_CHUNK = 500;

@@ -80,6 +80,31 @@ abstract class RolloutStoreContract {
     }
 
     @Test
+    void writesAWaveWithEqualValuesAndDevicesWithTheirOwnValuesInOneSave() {
+        // given 30 devices
+        String id = rig.create("ro-mix", fullPlan(), 30);
+        RolloutState s = rig.state(id);
+        // when a step dispatches 20 of them at one instant and observes 7 others at 7 different instants
+        List<DeviceProgress> ds = new ArrayList<>(s.devices());
+        for (int i = 0; i < 20; i++) {
+            ds.set(i, ds.get(i).dispatched(EngineRig.T0, true));
+        }
+        for (int i = 20; i < 27; i++) {
+            ds.set(i, ds.get(i).dispatched(EngineRig.T0, true).observedAt(EngineRig.T0.plusMillis(100L * i))
+                    .withStatus(ProgressStatus.APPLYING, null));
+        }
+        RolloutState after = new RolloutState(id, s.plan(), Phase.RUNNING, null, 0, s.groupSizes(), ds, 1, false,
+                EngineRig.T0, null);
+        rig.jdbc.tx(c -> {
+            rig.store.save(c, s, after, EngineRig.T0);
+            return null;
+        });
+        // then every row reads back as written, and the untouched ones are unchanged
+        assertThat(rig.state(id)).isEqualTo(after);
+        assertThat(new RolloutQueries(rig.jdbc).devices(id, ProgressStatus.APPLYING, 0, 50).items()).hasSize(7);
+    }
+
+    @Test
     void commandsGetConsecutiveSeqsPerRollout() {
         rig.create("ro-a", fullPlan(), 1);
         rig.create("ro-b", fullPlan(), 1);
