@@ -69,6 +69,39 @@ final class ChildJava implements AutoCloseable {
         return cpuTicks(Path.of("/proc/self/stat"));
     }
 
+    /**
+     * User + system CPU ticks so far of each thread of a process, summed by thread name with digits replaced by
+     * {@code N} (a pool's threads together); Linux truncates thread names to 15 characters. Threads that end
+     * between two reads are missing from the later one.
+     */
+    static java.util.Map<String, Long> threadCpuTicks(long pid) {
+        java.util.Map<String, Long> out = new java.util.HashMap<>();
+        try (java.util.stream.Stream<Path> tasks = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
+            for (Path task : (Iterable<Path>) tasks::iterator) {
+                try {
+                    String name = Files.readString(task.resolve("comm")).trim().replaceAll("\\d+", "N");
+                    out.merge(name, cpuTicks(task.resolve("stat")), Long::sum);
+                } catch (IOException | UncheckedIOException e) {
+                    // the thread ended meanwhile
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out;
+    }
+
+    /** The {@code top} thread groups by CPU ticks spent between two {@link #threadCpuTicks} reads, as "name=s". */
+    static String topThreads(java.util.Map<String, Long> before, java.util.Map<String, Long> after, int top) {
+        return after.entrySet().stream()
+                .map(e -> java.util.Map.entry(e.getKey(), e.getValue() - before.getOrDefault(e.getKey(), 0L)))
+                .filter(e -> e.getValue() > 0)
+                .sorted(java.util.Map.Entry.<String, Long>comparingByValue().reversed())
+                .limit(top)
+                .map(e -> String.format(java.util.Locale.ROOT, "%s=%.2f", e.getKey(), e.getValue() / CLK_TCK))
+                .collect(java.util.stream.Collectors.joining(" "));
+    }
+
     static long cpuTicks(Path stat) {
         try {
             String s = Files.readString(stat);

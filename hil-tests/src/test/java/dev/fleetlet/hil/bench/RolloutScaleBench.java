@@ -55,6 +55,10 @@ class RolloutScaleBench {
     private final Path serverJar = Path.of(System.getProperty("bench.serverJar",
             "../fleet-server/" + System.getProperty("fleetlet.build.dir", "target") + "/fleet-server.jar"));
     private final String serverHeap = System.getProperty("bench.serverHeap", "2g");
+    /** Extra server JVM options, space separated (e.g. a flight recording for a profile); none by default. */
+    private final String serverJvmArgs = System.getProperty("bench.serverJvmArgs", "").trim();
+    /** Whether phase 2 (the gated waves) runs after the dispatch; {@code -Dbench.waves=false} for dispatch trials. */
+    private final boolean waves = Boolean.parseBoolean(System.getProperty("bench.waves", "true"));
 
     @TempDir
     Path work;
@@ -66,7 +70,12 @@ class RolloutScaleBench {
         int http = InProcessServer.freePort();
         int mqtt = InProcessServer.freePort();
         Path data = Files.createDirectories(work.resolve("server-data"));
-        List<String> args = ChildJava.args("-Xmx" + serverHeap,
+        List<String> jvm = new java.util.ArrayList<>(List.of("-Xmx" + serverHeap));
+        if (!serverJvmArgs.isEmpty()) {
+            jvm.addAll(List.of(serverJvmArgs.split("\\s+")));
+        }
+        List<String> args = ChildJava.args(jvm.toArray(new String[0]));
+        args.addAll(List.of(
                 "-Dfleetlet.data-dir=" + data,
                 "-Dmicronaut.server.port=" + http,
                 "-Dfleetlet.mqtt.host=127.0.0.1",
@@ -74,7 +83,7 @@ class RolloutScaleBench {
                 "-Dfleetlet.mqtt.public-uri=tcp://127.0.0.1:" + mqtt,
                 "-Dfleetlet.admin.initial-password=" + ADMIN_PASSWORD,
                 "-Dfleetlet.security.pbkdf2-iterations=1000",
-                "-jar", serverJar.toAbsolutePath().toString());
+                "-jar", serverJar.toAbsolutePath().toString()));
         URI base = URI.create("http://127.0.0.1:" + http);
         try (LoopbackRegistry registry = LoopbackRegistry.start();
              ChildJava server = ChildJava.start(args, Files.createDirectories(work.resolve("logs")).resolve("server.log"))) {
@@ -117,12 +126,19 @@ class RolloutScaleBench {
                     }
                 }, "rss-sampler");
                 long cpu0 = server.cpuTicks();
+                long simCpu0 = ChildJava.selfCpuTicks();
+                Map<String, Long> serverThreads0 = ChildJava.threadCpuTicks(server.pid());
+                Map<String, Long> simThreads0 = ChildJava.threadCpuTicks(ProcessHandle.current().pid());
                 long t0 = System.nanoTime();
+                java.time.Instant startedAt = java.time.Instant.now();
                 sampler.start();
                 admin.rolloutCommand(dispatch, "start");
                 await().atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofMillis(20))
                         .until(() -> sim.counters().desiredReceivedFor(v2) >= devices);
                 long cpu1 = server.cpuTicks();
+                long simCpu1 = ChildJava.selfCpuTicks();
+                Map<String, Long> serverThreads1 = ChildJava.threadCpuTicks(server.pid());
+                Map<String, Long> simThreads1 = ChildJava.threadCpuTicks(ProcessHandle.current().pid());
                 long t1 = System.nanoTime();
                 sampler.interrupt();
                 sampler.join();
@@ -130,9 +146,15 @@ class RolloutScaleBench {
                 double cpuS = (cpu1 - cpu0) / ChildJava.CLK_TCK;
                 double cpuPct = cpuS / ((t1 - t0) / 1e9) * 100;
                 double rssMb = maxRssKb.get() / 1024.0;
+                double simCpuS = (simCpu1 - simCpu0) / ChildJava.CLK_TCK;
                 System.out.printf(Locale.ROOT, "rollout-scale dispatch: %d desired states received in %.2f s, server "
-                        + "cpu %.2f s = %.1f %% of one core, rss max %.0f MB, load %s%n", devices, dispatchS, cpuS, cpuPct,
-                        rssMb, Files.readString(Path.of("/proc/loadavg")).trim());
+                        + "cpu %.2f s = %.1f %% of one core, rss max %.0f MB, simulator (bench JVM) cpu %.2f s, load %s, "
+                        + "from %s%n", devices, dispatchS, cpuS, cpuPct, rssMb, simCpuS,
+                        Files.readString(Path.of("/proc/loadavg")).trim(), startedAt);
+                System.out.println("rollout-scale dispatch server threads cpu_s: "
+                        + ChildJava.topThreads(serverThreads0, serverThreads1, 14));
+                System.out.println("rollout-scale dispatch simulator threads cpu_s: "
+                        + ChildJava.topThreads(simThreads0, simThreads1, 8));
                 awaitEnd(admin, dispatch, Set.of("COMPLETED"), Duration.ofMinutes(5));
                 // the simulator counts each new generation a device accepts; the engine dispatches every member of
                 // this rollout once, so exactly n receipts of hub-2.0 means n distinct devices received it
@@ -140,14 +162,16 @@ class RolloutScaleBench {
                         .isEqualTo(devices);
                 print(admin, dispatch);
 
-                // phase 2: canary and three waves, gated
-                String waves = admin.createRollout(v3, "", RolloutScenario.plan(1, List.of(10.0, 30.0, 100.0), 2000,
-                        "PT5S", "PT60S", 5.0, "PAUSE")).path("id").asText();
-                long w0 = System.nanoTime();
-                admin.rolloutCommand(waves, "start");
-                String end = awaitEnd(admin, waves, Set.of("COMPLETED", "PAUSED"), Duration.ofMinutes(15));
-                System.out.printf(Locale.ROOT, "rollout-scale waves: %s after %.1f s%n", end, (System.nanoTime() - w0) / 1e9);
-                print(admin, waves);
+                if (waves) {
+                    // phase 2: canary and three waves, gated
+                    String wavesId = admin.createRollout(v3, "", RolloutScenario.plan(1, List.of(10.0, 30.0, 100.0), 2000,
+                            "PT5S", "PT60S", 5.0, "PAUSE")).path("id").asText();
+                    long w0 = System.nanoTime();
+                    admin.rolloutCommand(wavesId, "start");
+                    String end = awaitEnd(admin, wavesId, Set.of("COMPLETED", "PAUSED"), Duration.ofMinutes(15));
+                    System.out.printf(Locale.ROOT, "rollout-scale waves: %s after %.1f s%n", end, (System.nanoTime() - w0) / 1e9);
+                    print(admin, wavesId);
+                }
                 System.out.println("rollout-scale simulator " + sim.counters().snapshot());
                 System.out.println("rollout-scale load before=" + loadBefore + " after="
                         + Files.readString(Path.of("/proc/loadavg")).trim());
