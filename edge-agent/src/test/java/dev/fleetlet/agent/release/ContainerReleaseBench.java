@@ -41,7 +41,9 @@ import org.junit.jupiter.api.io.TempDir;
  * <ul>
  * <li>{@code start_ratio}: install of a one-service release whose image is in the store, until the container
  *     runs (settle window 0), over a raw {@code runc run --detach} of a bundle for the same rootfs and process;
- *     medians of 10;</li>
+ *     medians of 10. "Runs" is the same point on both sides: runc has started the container's process (runc's
+ *     state is {@code running}); the agent's runc writes its pid file right then, and {@code --detach} returns
+ *     right then. The agent side includes the overlay mount of the rootfs, which the raw side reuses;</li>
  * <li>{@code pull_ratio}: agent pull throughput of a ~20 MB image over {@code skopeo copy} throughput of the same
  *     image from the same loopback registry, each into an empty store; medians of 7 after one uncounted warm-up run of
  *     each (the agent fsyncs every blob before it counts as stored; skopeo does not);</li>

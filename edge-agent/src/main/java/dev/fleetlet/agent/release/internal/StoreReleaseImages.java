@@ -19,8 +19,10 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashSet;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
@@ -32,6 +34,8 @@ import java.util.stream.Stream;
 public final class StoreReleaseImages implements ReleaseImages {
 
     private static final String COPY_MARKER = ".assembled";
+    /** Parsed image configs kept (by config digest: content-addressed, so never stale); cleared beyond this many. */
+    private static final int CONFIG_CACHE_SIZE = 32;
 
     private final ImagePuller puller;
     private final ImageRecordStore records;
@@ -40,6 +44,7 @@ public final class StoreReleaseImages implements ReleaseImages {
     private final ImageGarbageCollector gc;
     private final Path containersDir;
     private final ObjectMapper json;
+    private final Map<String, ImageConfig> configs = new ConcurrentHashMap<>();
 
     public StoreReleaseImages(ImagePuller puller, ImageRecordStore records, BlobStore blobs, RootfsAssembler assembler,
                               ImageGarbageCollector gc, Path containersDir, ObjectMapper json) {
@@ -128,8 +133,17 @@ public final class StoreReleaseImages implements ReleaseImages {
     }
 
     private ImageConfig config(ImageRecord record) {
+        ImageConfig cached = configs.get(record.configDigest());
+        if (cached != null) {
+            return cached;
+        }
         try {
-            return ImageConfig.parse(Files.readAllBytes(blobs.path(Digest.parse(record.configDigest()))), json);
+            ImageConfig c = ImageConfig.parse(Files.readAllBytes(blobs.path(Digest.parse(record.configDigest()))), json);
+            if (configs.size() >= CONFIG_CACHE_SIZE) {
+                configs.clear();
+            }
+            configs.put(record.configDigest(), c);
+            return c;
         } catch (IOException e) {
             throw new ImageException(ImageError.STORE_IO, "cannot read config of " + record.reference() + ": " + e.getMessage(), e);
         }
