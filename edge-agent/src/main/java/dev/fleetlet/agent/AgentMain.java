@@ -62,9 +62,10 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -119,6 +120,10 @@ public final class AgentMain {
         // READY=1 now, before the enrollment loop (which may wait hours for an operator): see README "The unit"
         ServiceLifecycle lifecycle = new ServiceLifecycle(notifier, clock);
         lifecycle.configured();
+        // The board and its drivers (Pi4J, ~0.2 s of CPU) are opened on their own thread while enrollment, the queue
+        // and the MQTT session are set up, and joined only once the session is connecting: the first sample is
+        // then taken as early as it can be (time to first telemetry, docs/benchmarks.md "agent")
+        CompletableFuture<Optional<SamplerReadingSource>> sourceOpening = openSourceInBackground(config, clock);
         // its own hook, registered now, so a stop during enrollment is announced too; it runs alongside
         // "agent-shutdown" and only waits for the message to be sent
         Runtime.getRuntime().addShutdownHook(new Thread(lifecycle::stopping, "systemd-stopping"));
@@ -202,18 +207,15 @@ public final class AgentMain {
             t.setDaemon(true);
             return t;
         });
-        long interval = config.telemetry().batchInterval().toMillis();
-        timer.scheduleAtFixedRate(batcher::flush, interval, interval, TimeUnit.MILLISECONDS);
-        timer.scheduleAtFixedRate(queue::maybeSync, 5, 5, TimeUnit.SECONDS);
         PeriodicHealthReport healthReport = new PeriodicHealthReport(reporter, releases::services,
                 systemHealth::read, clock);
-        long sample = PeriodicHealthReport.SAMPLE_INTERVAL.toMillis();
-        timer.scheduleAtFixedRate(healthReport::tick, sample, sample, TimeUnit.MILLISECONDS);
+        // one wake-up for all chores due together (AgentTimer); the progress beat last, after the work it vouches for
+        AgentTimer chores = new AgentTimer(timer)
+                .every(config.telemetry().batchInterval(), "batch-flush", batcher::flush)
+                .every(Duration.ofSeconds(5), "queue-sync", queue::maybeSync)
+                .every(PeriodicHealthReport.SAMPLE_INTERVAL, "health-sample", healthReport::tick)
+                .every(ServiceLifecycle.BEAT_PERIOD, "progress-beat", lifecycle::beat);
 
-        Optional<SamplerReadingSource> source = config.hardwareYaml().map(y -> SamplerReadingSource.open(y, clock));
-        if (source.isEmpty()) {
-            log.warn("no hardware section in the configuration: no sensors are sampled");
-        }
         AgentConfig.Commands cc = config.commands();
         CommandDispatcher commands = new CommandDispatcher(deviceId, version, session, codec, events, clock, clockStatus);
         PowerHandlers power = new PowerHandlers(codec.mapper(),
@@ -224,7 +226,7 @@ public final class AgentMain {
                 .register(CommandName.RESTART_AGENT, power.restartAgent())
                 .register(CommandName.IDENTIFY, new IdentifyHandler(codec.mapper(),
                         () -> overlay.get("identify.led").or(cc::identifyLed),
-                        name -> source.map(s -> s.actuators().get(name)), timer))
+                        name -> sourceOpening.join().map(s -> s.actuators().get(name)), timer))
                 .register(CommandName.LOGS, new LogsHandler(deviceId, logRing, session, codec,
                         releases instanceof ContainerReleaseRuntime running // the runc runtime's containers root
                                 ? ServiceLogs.ofRelease(running::current, config.dataDir().resolve("containers/containers"))
@@ -238,8 +240,13 @@ public final class AgentMain {
         events.raise(DeviceEvent.Type.AGENT_STARTED, null, null, "agent " + version + " started");
         reconciler.start(); // acts on the persisted desired state now, whether or not the broker is reachable
         publisher.start();
-        lifecycle.running(deviceId, timer, List.of("telemetry-publisher", "state-reconciler"));
+        lifecycle.running(deviceId, List.of("telemetry-publisher", "state-reconciler"));
+        chores.start();
         session.start();
+        Optional<SamplerReadingSource> source = joinSource(sourceOpening);
+        if (source.isEmpty()) {
+            log.warn("no hardware section in the configuration: no sensors are sampled");
+        }
         source.ifPresent(s -> s.start(batcher::add));
         log.info("agent running deviceId={} serial={} stream={} version={}", deviceId, serial, queue.streamId(), version);
 
@@ -255,5 +262,36 @@ public final class AgentMain {
             queue.close();
         }, "agent-shutdown"));
         Thread.currentThread().join();
+    }
+
+    /** Opens the board's reading source (if the configuration has a hardware section) on a thread of its own. */
+    private static CompletableFuture<Optional<SamplerReadingSource>> openSourceInBackground(AgentConfig config,
+                                                                                           Clock clock) {
+        CompletableFuture<Optional<SamplerReadingSource>> opening = new CompletableFuture<>();
+        Thread t = new Thread(() -> {
+            try {
+                opening.complete(config.hardwareYaml().map(y -> SamplerReadingSource.open(y, clock)));
+            } catch (RuntimeException | Error e) {
+                opening.completeExceptionally(e);
+            }
+        }, "sampler-open");
+        t.setDaemon(true);
+        t.start();
+        return opening;
+    }
+
+    /** The opened source; a failure to open it is rethrown as it was thrown (as if opened on this thread). */
+    private static Optional<SamplerReadingSource> joinSource(CompletableFuture<Optional<SamplerReadingSource>> opening) {
+        try {
+            return opening.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException re) {
+                throw re;
+            }
+            if (e.getCause() instanceof Error err) {
+                throw err;
+            }
+            throw e;
+        }
     }
 }

@@ -33,15 +33,15 @@ import org.slf4j.LoggerFactory;
  * <ul>
  *   <li>Before {@link #running}: the JVM and this thread are alive. The enrollment loop is bounded by its
  *       own request timeout and back-off; it can legitimately wait for hours.</li>
- *   <li>After {@link #running}: (1) the agent's timer thread (batch flush, queue fsync) ran its progress
- *       beat within one watchdog interval (half {@code WatchdogSec=}): a flush or fsync stuck on a lock or a
- *       hung disk stops it; (2) every thread named in {@code requiredThreads} (the telemetry publisher and
+ *   <li>After {@link #running}: (1) the agent's timer thread (batch flush, queue fsync) called {@link #beat()}
+ *       within one watchdog interval (half {@code WatchdogSec=}) plus {@link #BEAT_PERIOD}: a flush or fsync stuck on
+ *       a lock or a hung disk stops it; (2) every thread named in {@code requiredThreads} (the telemetry publisher and
  *       the state reconciler) is alive: one that died of an unexpected error is not restarted in-process.</li>
  * </ul>
  */
 final class ServiceLifecycle implements MqttSession.Listener, AutoCloseable {
 
-    /** How often the agent timer records progress; far below any sensible watchdog interval. */
+    /** How often the agent timer must record progress at least; far below any sensible watchdog interval. */
     static final Duration BEAT_PERIOD = Duration.ofSeconds(5);
 
     private static final Logger log = LoggerFactory.getLogger(ServiceLifecycle.class);
@@ -79,14 +79,14 @@ final class ServiceLifecycle implements MqttSession.Listener, AutoCloseable {
     }
 
     /**
-     * Everything is started: the health check now also asks for a progress beat from {@code agentTimer}
-     * (scheduled here every {@link #BEAT_PERIOD}) and for the named threads to be alive.
+     * Everything is started: the health check now also asks for a progress {@link #beat()} from the agent's timer (at
+     * least every {@link #BEAT_PERIOD}; the timer calls it in its own tick, so it costs no wake-up of its own) and for
+     * the named threads to be alive.
      */
-    void running(String deviceId, ScheduledExecutorService agentTimer, List<String> requiredThreads) {
+    void running(String deviceId, List<String> requiredThreads) {
         this.deviceId = deviceId;
         this.requiredThreads = Set.copyOf(requiredThreads);
         beat();
-        agentTimer.scheduleAtFixedRate(this::beat, BEAT_PERIOD.toMillis(), BEAT_PERIOD.toMillis(), TimeUnit.MILLISECONDS);
         running = true;
         status("running, connecting to the broker deviceId=" + deviceId);
     }

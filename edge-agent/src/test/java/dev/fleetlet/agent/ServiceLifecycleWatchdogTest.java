@@ -9,9 +9,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -22,13 +19,7 @@ class ServiceLifecycleWatchdogTest {
     @TempDir
     java.nio.file.Path dir;
 
-    private final ScheduledExecutorService agentTimer = Executors.newSingleThreadScheduledExecutor();
     private final MutableClock clock = new MutableClock(Instant.parse("2026-11-25T10:00:00Z"));
-
-    @AfterEach
-    void stopTimer() {
-        agentTimer.shutdownNow();
-    }
 
     @Test
     void stopsPingingWhenARequiredThreadDies() throws Exception {
@@ -45,7 +36,7 @@ class ServiceLifecycleWatchdogTest {
         worker.start();
         try (ServiceLifecycle lifecycle = new ServiceLifecycle(notify.notifier(Optional.of(PING)), clock)) {
             lifecycle.configured();
-            lifecycle.running("pi-01", agentTimer, List.of("test-required-worker"));
+            lifecycle.running("pi-01", List.of("test-required-worker"));
             await().atMost(Duration.ofSeconds(10)).until(() -> notify.count("WATCHDOG=1") >= 3);
 
             // when the worker dies
@@ -66,7 +57,7 @@ class ServiceLifecycleWatchdogTest {
         FakeNotifyCommand notify = new FakeNotifyCommand(dir);
         try (ServiceLifecycle lifecycle = new ServiceLifecycle(notify.notifier(Optional.of(PING)), clock)) {
             lifecycle.configured();
-            lifecycle.running("pi-01", agentTimer, List.of());
+            lifecycle.running("pi-01", List.of());
             await().atMost(Duration.ofSeconds(10)).until(() -> notify.count("WATCHDOG=1") >= 2);
 
             // when no beat comes for longer than the watchdog interval plus one beat period
@@ -104,7 +95,7 @@ class ServiceLifecycleWatchdogTest {
         FakeNotifyCommand notify = new FakeNotifyCommand(dir);
         try (ServiceLifecycle lifecycle = new ServiceLifecycle(notify.notifier(Optional.empty()), clock)) {
             lifecycle.configured();
-            lifecycle.running("pi-01", agentTimer, List.of());
+            lifecycle.running("pi-01", List.of());
 
             // when
             lifecycle.connected();
