@@ -140,6 +140,26 @@ class EnrollerTest {
     }
 
     @Test
+    void treatsAnUnreadableAcceptedAnswerAsUnavailableNamingTheField() throws Exception {
+        answers.add(new Object[] {200, "{\"status\":\"granted\",\"deviceId\":\"pi-kitchen-01\"}"});
+        answers.add(new Object[] {200, "{\"status\":\"accepted\",\"deviceId\":\"pi-kitchen-01\",\"mqttUri\":\"broker\"}"});
+        answers.add(new Object[] {200, "[1,2]"});
+        Enroller enroller = enroller(url());
+
+        EnrollOutcome status = enroller.attempt();
+        EnrollOutcome uri = enroller.attempt();
+        EnrollOutcome array = enroller.attempt();
+
+        assertThat(status).isInstanceOfSatisfying(EnrollOutcome.Unavailable.class,
+                u -> assertThat(u.reason()).contains("unreadable enrollment answer", "granted"));
+        assertThat(uri).isInstanceOfSatisfying(EnrollOutcome.Unavailable.class,
+                u -> assertThat(u.reason()).contains("mqttUri", "broker"));
+        assertThat(array).isInstanceOfSatisfying(EnrollOutcome.Unavailable.class,
+                u -> assertThat(u.reason()).contains("expected a JSON object"));
+        assertThat(dataDir.resolve("identity/credentials.json")).doesNotExist();
+    }
+
+    @Test
     void waitsTheRefusedRetryIntervalAfterARefusal() throws Exception {
         answers.add(new Object[] {403, "{}"});
         answers.add(new Object[] {200, ACCEPTED});
