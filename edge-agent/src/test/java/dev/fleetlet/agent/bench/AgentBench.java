@@ -140,16 +140,24 @@ class AgentBench {
 
             double firstTelemetryS;
             double restartFirstTelemetryS;
+            double firstCpuS;
+            double restartCpuS;
             String deviceId;
             try (ChildProcess first = ChildProcess.start(agentCmd, agentEnv, work.resolve("agent-first.log"))) {
                 deviceId = awaitDeviceId(dirs, first);
                 firstTelemetryS = awaitTelemetry(base, deviceId, null, first);
+                firstCpuS = first.cpuTicks() / ChildProcess.CLK_TCK;
             }
             Instant restartAt = Instant.now();
             try (ChildProcess agentProc = ChildProcess.start(agentCmd, agentEnv, work.resolve("agent.log"));
                  ChildProcess floor = ChildProcess.start(floorCmd, Map.of("MALLOC_ARENA_MAX", "2"),
                          work.resolve("floor.log"))) {
                 restartFirstTelemetryS = awaitTelemetry(base, deviceId, restartAt, agentProc);
+                restartCpuS = agentProc.cpuTicks() / ChildProcess.CLK_TCK;
+                // CPU the agent used up to its first telemetry (JVM start, enrollment, connect, first batch): unlike
+                // the wall-clock figures, hardly inflated by other load on the machine
+                System.out.printf("agent CPU until first telemetry: first start %.2f s, restart %.2f s%n", firstCpuS,
+                        restartCpuS);
                 await("floor's first PUBACK").atMost(Duration.ofSeconds(60)).pollInterval(POLL)
                         .until(() -> floor.logContains("first-publish-acked") || !floor.isAlive());
                 assertThat(floor.isAlive()).as("floor died:\n%s", floor.tail(30)).isTrue();
@@ -180,6 +188,8 @@ class AgentBench {
                                 + "  cpu_pct=%.3f wakeups_per_s=%.1f us_per_wakeup=%.0f threads=%d%n",
                         f.rssMean(), f.rssMax(), f.pssMean(), f.pssMax(), floor.rssAnonKb() / 1024.0,
                         floor.rssFileKb() / 1024.0, f.cpuPct(), f.wakeupsPerS(), f.usPerWakeup(), floor.threads());
+                System.out.println("agent voluntary wake-ups/s by thread: " + a.wakeupsByThread());
+                System.out.println("floor voluntary wake-ups/s by thread: " + f.wakeupsByThread());
                 System.out.printf("machine busy during the window: %.0f %% of both cores (CPU per wake-up grows when the "
                         + "machine is idle: compare wakeups_per_s across runs)%n", machineBusyPct);
                 System.out.printf("agent readings stored in the last 60 s: %d (3 sensors at 1 Hz: bme280 3 quantities, "
@@ -208,6 +218,8 @@ class AgentBench {
         private final ChildProcess p;
         private final long cpu0;
         private final long[] sched0;
+        private final java.util.Map<String, Long> threads0;
+        private java.util.Map<String, Long> threads1;
         private long[] sched1;
         private final long t0 = System.nanoTime();
         private long cpu1;
@@ -220,6 +232,24 @@ class AgentBench {
             this.cpu0 = p.cpuTicks();
             this.sched0 = p.schedstat();
             this.sched1 = sched0;
+            this.threads0 = p.wakeupsByThreadName();
+            this.threads1 = threads0;
+        }
+
+        /**
+         * Voluntary context switches per second by thread name over the window, the most first (threads alive at both
+         * ends): unlike {@link #wakeupsPerS()} without preemptions, so comparable on a loaded machine.
+         */
+        String wakeupsByThread() {
+            double s = (t1 - t0) / 1e9;
+            List<java.util.Map.Entry<String, Double>> rates = threads1.entrySet().stream()
+                    .filter(e -> threads0.containsKey(e.getKey()))
+                    .map(e -> java.util.Map.entry(e.getKey(), (e.getValue() - threads0.get(e.getKey())) / s))
+                    .sorted(java.util.Map.Entry.<String, Double>comparingByValue().reversed()).toList();
+            return String.format("total=%.1f ", rates.stream().mapToDouble(java.util.Map.Entry::getValue).sum())
+                    + rates.stream().filter(e -> e.getValue() >= 0.05)
+                    .map(e -> String.format("%s=%.2f", e.getKey().replace(' ', '_'), e.getValue()))
+                    .collect(java.util.stream.Collectors.joining(" "));
         }
 
         void sample() {
@@ -227,6 +257,7 @@ class AgentBench {
             pss.add(p.pssKb());
             cpu1 = p.cpuTicks();
             sched1 = p.schedstat();
+            threads1 = p.wakeupsByThreadName();
             t1 = System.nanoTime();
         }
 

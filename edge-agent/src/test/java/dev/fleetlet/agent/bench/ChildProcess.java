@@ -79,6 +79,28 @@ final class ChildProcess implements AutoCloseable {
         return new long[] {ns, runs};
     }
 
+    /**
+     * Voluntary context switches of each live thread so far (it blocked, and was woken later), summed by thread name
+     * ({@code comm}): the wake-ups a thread asked for, without the preemptions a busy machine adds.
+     */
+    java.util.Map<String, Long> wakeupsByThreadName() {
+        java.util.Map<String, Long> runs = new java.util.TreeMap<>();
+        try (var tasks = Files.list(Path.of("/proc", Long.toString(pid()), "task"))) {
+            for (Path t : (Iterable<Path>) tasks::iterator) {
+                try {
+                    String name = Files.readString(t.resolve("comm")).trim();
+                    runs.merge(name, field(Files.readString(t.resolve("status")), "voluntary_ctxt_switches:"),
+                            Long::sum);
+                } catch (IOException e) {
+                    // the thread ended meanwhile
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("process " + pid() + " gone? log:\n" + tail(30), e);
+        }
+        return runs;
+    }
+
     /** Resident set size now ({@code VmRSS}), in KiB. */
     long rssKb() {
         return field(read("status"), "VmRSS:");
