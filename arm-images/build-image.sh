@@ -47,7 +47,7 @@ mkdir -p "$out_dir" "$cache_dir"
 key="$(cat "$module/src/image/packages.txt" "$module/scripts/build-rootfs.sh" | sha256sum | cut -c1-16)"
 rootfs="$cache_dir/rootfs-bookworm-arm64-$key.tar"
 if [ "$refresh" = 1 ] || [ ! -s "$rootfs" ]; then
-  stamp "stage 1: mmdebstrap bookworm arm64 -> $rootfs (10-30 min under emulation)"
+  stamp "stage 1: mmdebstrap bookworm arm64 -> $rootfs (about 20 min under emulation on 2 cores)"
   bash "$module/scripts/build-rootfs.sh" "$rootfs"
 else
   stamp "stage 1: reusing cached $rootfs (--refresh-rootfs to rebuild)"
