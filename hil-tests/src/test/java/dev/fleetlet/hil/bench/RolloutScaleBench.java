@@ -33,19 +33,23 @@ import org.junit.jupiter.api.io.TempDir;
  * {@link IngestBench}), 10,000 simulated devices in this JVM (1 % failing, 0.5 % silent, all on release
  * {@code hub-1.0}), releases pinned through a loopback registry.
  * <ol>
- *   <li><b>dispatch</b>: a rollout of {@code hub-2.0} with waves disabled (one group of 100 %, maxConcurrent =
- *       all devices); {@code dispatch_s} runs from just before the start command to the arrival of the last
- *       desired state naming hub-2.0 at the simulator (every targeted device counted, silent ones included);
- *       the server's CPU (user + system, percent of one core) and its largest RSS (sampled every 100 ms) over
- *       that period.</li>
- *   <li><b>waves</b>: a rollout of {@code hub-3.0} with canary 1 % and waves 10/30/100 %, per-wave limit 5 %,
+ *   <li><b>cold dispatch</b>: a rollout of {@code hub-2.0} with waves disabled (one group of 100 %, maxConcurrent =
+ *       all devices), the first rollout since the server started: its JIT compiles the dispatch path while it runs
+ *       (2-3 CPU-s in each JVM). Timed and printed as {@code BENCH rollout-cold ...}.</li>
+ *   <li><b>dispatch</b>: the same for {@code hub-3.0}, the figure of the {@code BENCH rollout} line, as on a
+ *       server that has run for a while. {@code dispatch_s} runs from just before the start command to the arrival
+ *       of the last desired state naming the release at the simulator (every targeted device counted, silent ones
+ *       included); the server's CPU (user + system, percent of one core) and its largest RSS (sampled every
+ *       100 ms) over that period.</li>
+ *   <li><b>waves</b>: a rollout of {@code hub-4.0} with canary 1 % and waves 10/30/100 %, per-wave limit 5 %,
  *       soak 5 s, device timeout 60 s, 2,000 devices at once; every gate decision is printed from the audit API.</li>
  * </ol>
  * The one departure from production defaults: {@code fleetlet.security.pbkdf2-iterations=1000}, so that
  * enrolling 10,000 devices takes seconds instead of minutes; dispatch does not hash anything.
  *
  * <p>Run: {@code ./dev bench rollout-scale} (trial: {@code -Dbench.devices=1000}). Last line:
- * {@code BENCH rollout devices=<n> dispatch_s=<s> cpu_pct=<x> rss_mb=<y>}.
+ * {@code BENCH rollout devices=<n> dispatch_s=<s> cpu_pct=<x> rss_mb=<y>}, after the cold dispatch's
+ * {@code BENCH rollout-cold ...} line.
  */
 class RolloutScaleBench {
 
@@ -94,6 +98,7 @@ class RolloutScaleBench {
             String v1 = release(admin, registry, "1.0");
             String v2 = release(admin, registry, "2.0");
             String v3 = release(admin, registry, "3.0");
+            String v4 = release(admin, registry, "4.0");
             String token = admin.createProvisioningToken("bench", "RolloutScaleBench", null).secret();
             SimulatorConfig config = SimulatorConfig.enrolling(base, token).withMqtt("127.0.0.1", mqtt)
                     .withDevices(devices).withTelemetry(Duration.ofSeconds(60), 1).withConcurrency(16, 500, 2)
@@ -111,60 +116,14 @@ class RolloutScaleBench {
                 System.out.printf(Locale.ROOT, "rollout-scale: %d devices enrolled, connected and on %s after %.1f s%n",
                         devices, v1, (System.nanoTime() - t) / 1e9);
 
-                // phase 1: one group, every device at once
-                String dispatch = admin.createRollout(v2, "", RolloutScenario.plan(0, List.of(100.0), devices,
-                        "PT1S", "PT60S", null, "PAUSE")).path("id").asText();
-                AtomicLong maxRssKb = new AtomicLong();
-                Thread sampler = new Thread(() -> {
-                    while (!Thread.currentThread().isInterrupted()) {
-                        maxRssKb.accumulateAndGet(ChildJava.statusKb(server.pid(), "VmRSS:"), Math::max);
-                        try {
-                            Thread.sleep(100); // sampling period, not a wait for a condition
-                        } catch (InterruptedException e) {
-                            return;
-                        }
-                    }
-                }, "rss-sampler");
-                long cpu0 = server.cpuTicks();
-                long simCpu0 = ChildJava.selfCpuTicks();
-                Map<String, Long> serverThreads0 = ChildJava.threadCpuTicks(server.pid());
-                Map<String, Long> simThreads0 = ChildJava.threadCpuTicks(ProcessHandle.current().pid());
-                long t0 = System.nanoTime();
-                java.time.Instant startedAt = java.time.Instant.now();
-                sampler.start();
-                admin.rolloutCommand(dispatch, "start");
-                await().atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofMillis(20))
-                        .until(() -> sim.counters().desiredReceivedFor(v2) >= devices);
-                long cpu1 = server.cpuTicks();
-                long simCpu1 = ChildJava.selfCpuTicks();
-                Map<String, Long> serverThreads1 = ChildJava.threadCpuTicks(server.pid());
-                Map<String, Long> simThreads1 = ChildJava.threadCpuTicks(ProcessHandle.current().pid());
-                long t1 = System.nanoTime();
-                sampler.interrupt();
-                sampler.join();
-                double dispatchS = (sim.counters().lastDesiredReceivedNanos(v2) - t0) / 1e9;
-                double cpuS = (cpu1 - cpu0) / ChildJava.CLK_TCK;
-                double cpuPct = cpuS / ((t1 - t0) / 1e9) * 100;
-                double rssMb = maxRssKb.get() / 1024.0;
-                double simCpuS = (simCpu1 - simCpu0) / ChildJava.CLK_TCK;
-                System.out.printf(Locale.ROOT, "rollout-scale dispatch: %d desired states received in %.2f s, server "
-                        + "cpu %.2f s = %.1f %% of one core, rss max %.0f MB, simulator (bench JVM) cpu %.2f s, load %s, "
-                        + "from %s%n", devices, dispatchS, cpuS, cpuPct, rssMb, simCpuS,
-                        Files.readString(Path.of("/proc/loadavg")).trim(), startedAt);
-                System.out.println("rollout-scale dispatch server threads cpu_s: "
-                        + ChildJava.topThreads(serverThreads0, serverThreads1, 14));
-                System.out.println("rollout-scale dispatch simulator threads cpu_s: "
-                        + ChildJava.topThreads(simThreads0, simThreads1, 8));
-                awaitEnd(admin, dispatch, Set.of("COMPLETED"), Duration.ofMinutes(5));
-                // the simulator counts each new generation a device accepts; the engine dispatches every member of
-                // this rollout once, so exactly n receipts of hub-2.0 means n distinct devices received it
-                assertThat(sim.counters().desiredReceivedFor(v2)).as("desired states naming %s received", v2)
-                        .isEqualTo(devices);
-                print(admin, dispatch);
+                // phase 1: the first whole-fleet rollout after the server started (both JVMs compile as they go),
+                // then phase 2, the measured one, on JVMs that have dispatched once: a server that has run for a day
+                Dispatch cold = dispatch(admin, sim, server, v2, "cold");
+                Dispatch warm = dispatch(admin, sim, server, v3, "warm");
 
                 if (waves) {
-                    // phase 2: canary and three waves, gated
-                    String wavesId = admin.createRollout(v3, "", RolloutScenario.plan(1, List.of(10.0, 30.0, 100.0), 2000,
+                    // phase 3: canary and three waves, gated
+                    String wavesId = admin.createRollout(v4, "", RolloutScenario.plan(1, List.of(10.0, 30.0, 100.0), 2000,
                             "PT5S", "PT60S", 5.0, "PAUSE")).path("id").asText();
                     long w0 = System.nanoTime();
                     admin.rolloutCommand(wavesId, "start");
@@ -175,10 +134,75 @@ class RolloutScaleBench {
                 System.out.println("rollout-scale simulator " + sim.counters().snapshot());
                 System.out.println("rollout-scale load before=" + loadBefore + " after="
                         + Files.readString(Path.of("/proc/loadavg")).trim());
+                System.out.printf(Locale.ROOT, "BENCH rollout-cold devices=%d dispatch_s=%.2f cpu_pct=%.1f rss_mb=%.0f "
+                        + "server_cpu_s=%.2f simulator_cpu_s=%.2f%n", devices, cold.seconds(), cold.cpuPct(), cold.rssMb(),
+                        cold.serverCpuS(), cold.simulatorCpuS());
                 System.out.printf(Locale.ROOT, "BENCH rollout devices=%d dispatch_s=%.2f cpu_pct=%.1f rss_mb=%.0f%n",
-                        devices, dispatchS, cpuPct, rssMb);
+                        devices, warm.seconds(), warm.cpuPct(), warm.rssMb());
             }
         }
+    }
+
+    /** One timed whole-fleet dispatch: seconds to the last receipt at the simulator, the server's CPU and RSS. */
+    private record Dispatch(double seconds, double serverCpuS, double cpuPct, double rssMb, double simulatorCpuS) {
+    }
+
+    /**
+     * Rolls {@code release} out to every device in one group of 100 % and times it from just before the start
+     * command to the arrival of the last desired state naming it at the simulator; waits for the rollout to end.
+     */
+    private Dispatch dispatch(FleetAdminClient admin, FleetSimulator sim, ChildJava server, String release, String label)
+            throws Exception {
+        String dispatch = admin.createRollout(release, "", RolloutScenario.plan(0, List.of(100.0), devices,
+                "PT1S", "PT60S", null, "PAUSE")).path("id").asText();
+        AtomicLong maxRssKb = new AtomicLong();
+        Thread sampler = new Thread(() -> {
+            while (!Thread.currentThread().isInterrupted()) {
+                maxRssKb.accumulateAndGet(ChildJava.statusKb(server.pid(), "VmRSS:"), Math::max);
+                try {
+                    Thread.sleep(100); // sampling period, not a wait for a condition
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        }, "rss-sampler");
+        long cpu0 = server.cpuTicks();
+        long simCpu0 = ChildJava.selfCpuTicks();
+        Map<String, Long> serverThreads0 = ChildJava.threadCpuTicks(server.pid());
+        Map<String, Long> simThreads0 = ChildJava.threadCpuTicks(ProcessHandle.current().pid());
+        long t0 = System.nanoTime();
+        java.time.Instant startedAt = java.time.Instant.now();
+        sampler.start();
+        admin.rolloutCommand(dispatch, "start");
+        await().atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofMillis(20))
+                .until(() -> sim.counters().desiredReceivedFor(release) >= devices);
+        long cpu1 = server.cpuTicks();
+        long simCpu1 = ChildJava.selfCpuTicks();
+        Map<String, Long> serverThreads1 = ChildJava.threadCpuTicks(server.pid());
+        Map<String, Long> simThreads1 = ChildJava.threadCpuTicks(ProcessHandle.current().pid());
+        long t1 = System.nanoTime();
+        sampler.interrupt();
+        sampler.join();
+        double dispatchS = (sim.counters().lastDesiredReceivedNanos(release) - t0) / 1e9;
+        double cpuS = (cpu1 - cpu0) / ChildJava.CLK_TCK;
+        double cpuPct = cpuS / ((t1 - t0) / 1e9) * 100;
+        double rssMb = maxRssKb.get() / 1024.0;
+        double simCpuS = (simCpu1 - simCpu0) / ChildJava.CLK_TCK;
+        System.out.printf(Locale.ROOT, "rollout-scale dispatch (%s): %d desired states received in %.2f s, server "
+                + "cpu %.2f s = %.1f %% of one core, rss max %.0f MB, simulator (bench JVM) cpu %.2f s, load %s, "
+                + "from %s%n", label, devices, dispatchS, cpuS, cpuPct, rssMb, simCpuS,
+                Files.readString(Path.of("/proc/loadavg")).trim(), startedAt);
+        System.out.println("rollout-scale dispatch (" + label + ") server threads cpu_s: "
+                + ChildJava.topThreads(serverThreads0, serverThreads1, 14));
+        System.out.println("rollout-scale dispatch (" + label + ") simulator threads cpu_s: "
+                + ChildJava.topThreads(simThreads0, simThreads1, 8));
+        awaitEnd(admin, dispatch, Set.of("COMPLETED"), Duration.ofMinutes(5));
+        // the simulator counts each new generation a device accepts; the engine dispatches every member of
+        // this rollout once, so exactly n receipts of the release means n distinct devices received it
+        assertThat(sim.counters().desiredReceivedFor(release)).as("desired states naming %s received", release)
+                .isEqualTo(devices);
+        print(admin, dispatch);
+        return new Dispatch(dispatchS, cpuS, cpuPct, rssMb, simCpuS);
     }
 
     private static String release(FleetAdminClient admin, LoopbackRegistry registry, String version) {
