@@ -233,6 +233,11 @@ public final class RuncContainerRuntime implements ContainerRuntime {
         if (s.isPresent() && !s.get().status().equals("stopped")) {
             return Optional.of(new ContainerStatus(id, ContainerStatus.State.RUNNING, null, startedAt, null, null));
         }
+        if (ContainerShim.exit(dir).isPresent()) {
+            // recorded between the first look and the liveness check (seen as a transient "not alive" while the
+            // shim records the exit and execs its lingering sleep): read it like any recorded exit
+            return status(id);
+        }
         return Optional.of(new ContainerStatus(id, ContainerStatus.State.EXITED, null, startedAt, null,
                 "exit status unknown: the container's shim ended without recording it"));
     }
