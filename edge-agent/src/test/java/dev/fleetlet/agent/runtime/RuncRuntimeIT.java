@@ -118,17 +118,19 @@ class RuncRuntimeIT {
         fx.runtime.start(spec);
         AtomicLong maxSeen = new AtomicLong();
 
-        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(20)).until(() -> {
-            long current = fx.runtime.stats("forkbomb").pidsCurrent();
-            maxSeen.accumulateAndGet(current, Math::max);
-            return current >= 20;
+        // the kernel counts every fork it refused at the limit in pids.events ("max N"): the bomb has hit the wall
+        // once that is non-zero. Sampling pids.current alone can miss the peak: the bomb's branches die as fast as
+        // they fork, and under a CPU quota on a busy machine the count may sit below the limit at every sample.
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(20)).until(() -> {
+            maxSeen.accumulateAndGet(fx.runtime.stats("forkbomb").pidsCurrent(), Math::max);
+            return pidsRefusedAtLimit("forkbomb") > 0;
         });
         for (int i = 0; i < 50; i++) {
             maxSeen.accumulateAndGet(fx.runtime.stats("forkbomb").pidsCurrent(), Math::max);
         }
 
         System.out.println("forkbomb maxPids=" + maxSeen.get() + " limit=20 " + pidsEvents("forkbomb"));
-        assertThat(maxSeen.get()).isEqualTo(20);
+        assertThat(maxSeen.get()).as("processes in the container at any sample").isBetween(2L, 20L);
         assertThat(fx.runtime.stats("forkbomb").pidsLimit()).isEqualTo(20);
         fx.runtime.stop("forkbomb", Duration.ofMillis(200));
         assertThat(fx.runtime.status("forkbomb").orElseThrow().state()).isEqualTo(ContainerStatus.State.EXITED);
@@ -197,6 +199,14 @@ class RuncRuntimeIT {
         }
         assertThat(Files.size(logs.resolve("stdout.log.1"))).isEqualTo(64 * 1024);
         assertThat(fx.stdout("chatty")).contains("line-19999-");
+    }
+
+    /** Forks the kernel refused because the container's cgroup was at its pids limit. */
+    private long pidsRefusedAtLimit(String id) {
+        String events = pidsEvents(id);
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("max (\\d+)").matcher(events);
+        assertThat(m.find()).as("pids.events of %s: %s", id, events).isTrue();
+        return Long.parseLong(m.group(1));
     }
 
     private String pidsEvents(String id) {
