@@ -45,7 +45,7 @@ import org.junit.jupiter.api.io.TempDir;
  *     state is {@code running}); the agent's runc writes its pid file right then, and {@code --detach} returns
  *     right then. The agent side includes the overlay mount of the rootfs, which the raw side reuses;</li>
  * <li>{@code pull_ratio}: agent pull throughput of a ~20 MB image over {@code skopeo copy} throughput of the same
- *     image from the same loopback registry, each into an empty store; medians of 7 after one uncounted warm-up run of
+ *     image from the same loopback registry, each into an empty store, the two sides alternating; medians of 15 after one uncounted warm-up run of
  *     each (the agent fsyncs every blob before it counts as stored; skopeo does not);</li>
  * <li>{@code handover_gap_s}: a hand-over update (images present) of a service appending a heartbeat (the host's
  *     uptime, 10 ms resolution) to a shared volume every 50 ms: the longest time between two consecutive
@@ -159,7 +159,7 @@ class ContainerReleaseBench {
         List<Long> theirs = new ArrayList<>();
         long bytes = 0;
         // run 0 of each side warms up (JIT, page cache of the registry's files) and is not counted
-        for (int i = 0; i <= 7; i++) {
+        for (int i = 0; i <= 15; i++) {
             StoreFixture s = new StoreFixture(tmp.resolve("pull-" + i), registry.host());
             dev.fleetlet.agent.release.internal.StoreReleaseImages images = new dev.fleetlet.agent.release.internal
                     .StoreReleaseImages(s.puller, s.records, s.blobs, s.rootfs, s.gc, tmp.resolve("pull-ct-" + i),
