@@ -29,7 +29,7 @@ if [ "$(id -u)" -ne 0 ]; then
 fi
 missing=()
 for t in mmdebstrap:mmdebstrap qemu-aarch64-static:qemu-user-static update-binfmts:binfmt-support sfdisk:fdisk \
-         mkfs.vfat:dosfstools mcopy:mtools mkfs.ext4:e2fsprogs debugfs:e2fsprogs xz:xz-utils java:openjdk-17-jdk-headless; do
+         mkfs.vfat:dosfstools mcopy:mtools mkfs.ext4:e2fsprogs debugfs:e2fsprogs fdtput:device-tree-compiler xz:xz-utils java:openjdk-17-jdk-headless; do
   command -v "${t%%:*}" >/dev/null 2>&1 || missing+=("${t##*:}")
 done
 if [ ${#missing[@]} -gt 0 ]; then echo "image: missing tools; install: apt-get install ${missing[*]}" >&2; exit 1; fi

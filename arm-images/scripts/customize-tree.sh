@@ -91,13 +91,19 @@ initramfs initrd.img followkernel
 # Serial console on the GPIO header (ttyS1 on Pi 3/4/Zero 2 W with Bluetooth on the PL011).
 enable_uart=1
 upstream_kernel=1
-# Peripherals used by Fleetlet sensors: I2C bus 1 (/dev/i2c-1 via i2c-dev), 1-Wire on GPIO 4
-# (DS18B20), the SoC watchdog (systemd RuntimeWatchdogSec pings it).
+# Peripherals used by Fleetlet sensors: I2C bus 1 (/dev/i2c-1 via i2c-dev; enabled in the upstream device
+# trees), the SoC watchdog (systemd RuntimeWatchdogSec pings it). 1-Wire on GPIO 4 (DS18B20) is a node the
+# image writes into each board's .dtb (/usr/lib/fleetlet-image/onewire-dtb): Debian ships no overlays.
 dtparam=i2c_arm=on
-dtoverlay=w1-gpio
 dtparam=watchdog=on
 disable_overscan=1
 CFG
+# 1-Wire: the node goes into every Raspberry Pi .dtb on the boot partition (host fdtput; the same script runs on
+# the board after kernel installs and at boot).
+if ls "$tree/boot/firmware/"bcm*.dtb >/dev/null 2>&1; then
+  command -v fdtput >/dev/null 2>&1 || { echo "customize: fdtput missing; install: apt-get install device-tree-compiler" >&2; exit 1; }
+  sh "$tree/usr/lib/fleetlet-image/onewire-dtb" "$tree/boot/firmware"
+fi
 printf 'console=tty0 console=ttyS1,115200 root=PARTUUID=%s-02 rootfstype=ext4 rootwait fsck.repair=yes net.ifnames=0 cgroup_enable=memory\n' \
   "$disk_id" > "$tree/boot/firmware/cmdline.txt"
 echo "customize: done (kernel ${kernel:-none})"

@@ -35,6 +35,14 @@ final class FatFiles {
         return names;
     }
 
+    /** Copies the file {@code name} from the root directory to {@code dest} (replaced if present). */
+    void copy(String name, java.nio.file.Path dest) {
+        Tools.Result r = Tools.run(List.of("mcopy", "-n", "-o", "-i", target, "::/" + name, dest.toString()));
+        if (r.exitCode() != 0) {
+            throw new ImageCheckException("cannot copy " + name + " from the boot partition: " + r.stderr().strip());
+        }
+    }
+
     /** The file's text, or empty when it does not exist. */
     Optional<String> read(String name) {
         if (!rootNames().contains(name.toLowerCase(Locale.ROOT))) {

@@ -9,7 +9,7 @@ import java.util.regex.Pattern;
 
 /**
  * Checks a Fleetlet Raspberry Pi image against what the image build promises, reading it without mounting:
- * partition table, boot files ({@code config.txt}, {@code cmdline.txt}), enabled units, absence of baked-in
+ * partition table, boot files ({@code config.txt}, {@code cmdline.txt}, the board device trees), enabled units, absence of baked-in
  * identities and secrets, and the provisioning files written by {@code fleetctl image inject}.
  *
  * <p>An image that is not a Fleetlet disk layout at all (not an MBR disk, wrong partition types, corrupt file
@@ -55,14 +55,15 @@ public final class ImageChecker {
         } else {
             List<String> lines = config.get().lines().map(String::strip).toList();
             List<String> missing = new ArrayList<>();
-            for (String want : List.of("arm_64bit=1", "dtparam=i2c_arm=on", "dtoverlay=w1-gpio", "dtparam=watchdog=on")) {
+            for (String want : List.of("arm_64bit=1", "dtparam=i2c_arm=on", "dtparam=watchdog=on")) {
                 if (!lines.contains(want)) {
                     missing.add(want);
                 }
             }
-            checks.add(missing.isEmpty() ? pass("config.txt", "arm_64bit, I2C, 1-Wire and watchdog on")
+            checks.add(missing.isEmpty() ? pass("config.txt", "arm_64bit, I2C and watchdog on")
                     : fail("config.txt", "lacks " + String.join(", ", missing)));
         }
+        checks.add(DeviceTrees.check(fat));
         Optional<String> cmdline = fat.read("cmdline.txt");
         if (cmdline.isEmpty()) {
             checks.add(fail("cmdline.txt", "missing on the boot partition"));

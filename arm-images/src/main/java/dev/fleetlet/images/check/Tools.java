@@ -16,7 +16,8 @@ import java.util.concurrent.TimeUnit;
 final class Tools {
     /** Tool name to the Debian package that provides it. */
     static final Map<String, String> PACKAGES = Map.of(
-            "debugfs", "e2fsprogs", "mdir", "mtools", "mtype", "mtools", "xz", "xz-utils");
+            "debugfs", "e2fsprogs", "mdir", "mtools", "mtype", "mtools", "mcopy", "mtools", "xz", "xz-utils",
+            "fdtget", "device-tree-compiler", "dtc", "device-tree-compiler");
 
     record Result(int exitCode, byte[] stdout, String stderr) {
         String out() {

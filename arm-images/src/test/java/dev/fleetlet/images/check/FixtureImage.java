@@ -15,6 +15,38 @@ import java.util.concurrent.TimeUnit;
  */
 final class FixtureImage {
     static final Path SCRIPTS = Path.of("scripts").toAbsolutePath();
+    /** The fixture's one board device tree, as the kernel package installs it (no 1-Wire node). */
+    static final String BOARD_DTB = "usr/lib/linux-image-6.1.0-99-arm64/broadcom/bcm2711-rpi-4-b.dtb";
+    /** The parts of a Pi 4 device tree the build and the checker use: the GPIO controller and I2C bus 1. */
+    private static final String BOARD_DTS = """
+            /dts-v1/;
+            / {
+                compatible = "raspberrypi,4-model-b", "brcm,bcm2711";
+                #address-cells = <1>;
+                #size-cells = <1>;
+                soc {
+                    #address-cells = <1>;
+                    #size-cells = <1>;
+                    gpio: gpio@7e200000 {
+                        compatible = "brcm,bcm2711-gpio";
+                        reg = <0x7e200000 0xb4>;
+                        gpio-controller;
+                        #gpio-cells = <2>;
+                    };
+                    i2c@7e804000 {
+                        compatible = "brcm,bcm2835-i2c";
+                        reg = <0x7e804000 0x1000>;
+                        status = "okay";
+                    };
+                };
+                leds {
+                    compatible = "gpio-leds";
+                    led-act {
+                        gpios = <&gpio 42 0>;
+                    };
+                };
+            };
+            """;
 
     private FixtureImage() {
     }
@@ -35,7 +67,7 @@ final class FixtureImage {
         write(t, "boot/initrd.img-6.1.0-99-arm64", "fixture initrd\n");
         write(t, "usr/lib/raspi-firmware/start4.elf", "fixture firmware\n");
         write(t, "usr/lib/raspi-firmware/fixup4.dat", "fixture firmware\n");
-        write(t, "usr/lib/linux-image-6.1.0-99-arm64/broadcom/bcm2711-rpi-4-b.dtb", "fixture dtb\n");
+        boardDtb(t.resolve(BOARD_DTB));
         Files.createDirectories(t.resolve("var/lib/fleetlet"));
         Files.createDirectories(t.resolve("var/lib/dbus"));
         Files.createDirectories(t.resolve("tmp"));
@@ -50,6 +82,19 @@ final class FixtureImage {
             for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
                 Files.delete(p);
             }
+        }
+    }
+
+    /** Compiles the fixture's board device tree with dtc. */
+    private static void boardDtb(Path dtb) throws IOException {
+        Tools.require("dtc");
+        Files.createDirectories(dtb.getParent());
+        Path dts = dtb.resolveSibling("board.dts");
+        Files.writeString(dts, BOARD_DTS, StandardCharsets.UTF_8);
+        Tools.Result r = Tools.run(List.of("dtc", "-q", "-I", "dts", "-O", "dtb", "-o", dtb.toString(), dts.toString()));
+        Files.delete(dts);
+        if (r.exitCode() != 0) {
+            throw new IllegalStateException("dtc failed: " + r.stderr());
         }
     }
 

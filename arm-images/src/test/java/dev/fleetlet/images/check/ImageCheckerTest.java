@@ -47,6 +47,7 @@ class ImageCheckerTest {
         assertThat(report.get("cmdline.txt").detail()).contains("cgroup_enable=memory", "root=PARTUUID=f1ee7e70-02");
         assertThat(report.get("agent-enabled").detail())
                 .isEqualTo("/etc/systemd/system/multi-user.target.wants/fleetlet-agent.service -> /lib/systemd/system/fleetlet-agent.service");
+        assertThat(report.get("device-trees").detail()).isEqualTo("1-Wire on GPIO 4 and I2C bus 1 in 1 board device trees");
     }
 
     @Test
@@ -115,6 +116,7 @@ class ImageCheckerTest {
         Path boot = Files.createDirectories(dir.resolve("raw/boot"));
         Files.writeString(boot.resolve("config.txt"), "arm_64bit=1\n");
         Files.writeString(boot.resolve("cmdline.txt"), "console=tty0 root=/dev/mmcblk0p2\n");
+        Files.copy(tree.resolve(FixtureImage.BOARD_DTB), boot.resolve("bcm2711-rpi-4-b.dtb")); // as Debian ships it
         Files.createDirectories(tree.resolve("boot/firmware"));
         Path raw = dir.resolve("raw.img");
         FixtureImage.script("assemble-image.sh", boot.toString(), tree.toString(), raw.toString());
@@ -125,9 +127,12 @@ class ImageCheckerTest {
 
         // then
         assertThat(report.failures()).extracting(CheckReport.Check::name).contains(
-                "config.txt", "cmdline.txt", "agent-enabled", "ssh-off", "no-host-keys", "machine-id", "no-secrets");
+                "config.txt", "device-trees", "cmdline.txt", "agent-enabled", "ssh-off", "no-host-keys", "machine-id",
+                "no-secrets");
+        assertThat(report.get("device-trees").detail())
+                .isEqualTo("bcm2711-rpi-4-b.dtb: no 1-Wire node (/onewire with compatible w1-gpio)");
         assertThat(report.get("cmdline.txt").detail()).contains("no cgroup_enable=memory", "root= is root=/dev/mmcblk0p2");
-        assertThat(report.get("config.txt").detail()).contains("dtparam=i2c_arm=on", "dtoverlay=w1-gpio", "dtparam=watchdog=on");
+        assertThat(report.get("config.txt").detail()).contains("dtparam=i2c_arm=on", "dtparam=watchdog=on");
         assertThat(report.get("no-host-keys").detail()).contains("ssh_host_ed25519_key");
         assertThat(report.get("no-secrets").detail()).contains("password hash for user root");
     }
