@@ -83,9 +83,9 @@ bash "$module/scripts/image-from-tree.sh" "$work/tree" "$raw"
 # 5. Static checks on the result.
 stamp "stage 5: static checks"
 classes="$module/$build_dir/classes"
-if [ ! -f "$classes/dev/fleetlet/images/check/ImageCheck.class" ]; then
-  (cd "$repo" && ./mvnw -B -ntp -q -Dfleetlet.build.dir="$build_dir" -pl arm-images compile)
-fi
+# compiled every time (incremental, seconds): checks of this source tree, never stale classes of an older one
+(cd "$repo" && ./mvnw -B -ntp -q -o -Dfleetlet.build.dir="$build_dir" -pl arm-images compile \
+  || ./mvnw -B -ntp -q -Dfleetlet.build.dir="$build_dir" -pl arm-images compile)
 java -cp "$classes" dev.fleetlet.images.check.ImageCheck "$raw"
 
 # 6. Compress and checksum.
