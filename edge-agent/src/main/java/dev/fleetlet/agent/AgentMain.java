@@ -267,17 +267,12 @@ public final class AgentMain {
     /** Opens the board's reading source (if the configuration has a hardware section) on a thread of its own. */
     private static CompletableFuture<Optional<SamplerReadingSource>> openSourceInBackground(AgentConfig config,
                                                                                            Clock clock) {
-        CompletableFuture<Optional<SamplerReadingSource>> opening = new CompletableFuture<>();
-        Thread t = new Thread(() -> {
-            try {
-                opening.complete(config.hardwareYaml().map(y -> SamplerReadingSource.open(y, clock)));
-            } catch (RuntimeException | Error e) {
-                opening.completeExceptionally(e);
-            }
-        }, "sampler-open");
-        t.setDaemon(true);
-        t.start();
-        return opening;
+        return CompletableFuture.supplyAsync(() -> config.hardwareYaml().map(y -> SamplerReadingSource.open(y, clock)),
+                task -> {
+                    Thread t = new Thread(task, "sampler-open");
+                    t.setDaemon(true);
+                    t.start();
+                });
     }
 
     /** The opened source; a failure to open it is rethrown as it was thrown (as if opened on this thread). */
