@@ -1,7 +1,7 @@
 package dev.fleetlet.agent.image;
 
 import dev.fleetlet.agent.hostcmd.HostCommand;
-import dev.fleetlet.agent.runtime.internal.LinuxCalls;
+import dev.fleetlet.agent.fs.LinuxCalls;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;

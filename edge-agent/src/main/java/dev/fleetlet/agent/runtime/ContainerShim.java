@@ -1,7 +1,7 @@
 package dev.fleetlet.agent.runtime;
 
 import dev.fleetlet.agent.hostcmd.HostCommand;
-import dev.fleetlet.agent.runtime.internal.LinuxCalls;
+import dev.fleetlet.agent.fs.LinuxCalls;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;

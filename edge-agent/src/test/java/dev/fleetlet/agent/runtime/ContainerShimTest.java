@@ -2,7 +2,7 @@ package dev.fleetlet.agent.runtime;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.fleetlet.agent.runtime.internal.LinuxCalls;
+import dev.fleetlet.agent.fs.LinuxCalls;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFileAttributes;

@@ -1,4 +1,4 @@
-package dev.fleetlet.agent.runtime.internal;
+package dev.fleetlet.agent.fs;
 
 import com.sun.jna.LastErrorException;
 import com.sun.jna.Native;

@@ -1,4 +1,4 @@
-package dev.fleetlet.agent.runtime.internal;
+package dev.fleetlet.agent.fs;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
