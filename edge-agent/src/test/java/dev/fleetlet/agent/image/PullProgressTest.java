@@ -2,43 +2,17 @@ package dev.fleetlet.agent.image;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.time.Clock;
+import dev.fleetlet.drivers.testing.MutableClock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class PullProgressTest {
 
-    /** A clock the test moves by hand. */
-    private static final class ManualClock extends Clock {
-        private Instant now = Instant.parse("2026-11-26T03:00:00Z");
-
-        void advance(Duration d) {
-            now = now.plus(d);
-        }
-
-        @Override
-        public java.time.ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-    }
-
     @Test
     void letsAtMostOneReportThroughPerIntervalAndAlwaysTheLastOne() {
-        ManualClock clock = new ManualClock();
+        MutableClock clock = MutableClock.at("2026-11-26T03:00:00Z");
         List<Long> seen = new ArrayList<>();
         PullProgress p = PullProgress.throttled((done, total, what) -> seen.add(done), clock, Duration.ofSeconds(2));
 
@@ -52,7 +26,7 @@ class PullProgressTest {
 
     @Test
     void repeatsNothingWhenNoBytesMovedAndReportsAnEmptyPullOnce() {
-        ManualClock clock = new ManualClock();
+        MutableClock clock = MutableClock.at("2026-11-26T03:00:00Z");
         List<String> seen = new ArrayList<>();
         PullProgress p = PullProgress.throttled((done, total, what) -> seen.add(done + "/" + total), clock, Duration.ofSeconds(2));
 

@@ -6,10 +6,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.fleetlet.protocol.message.CommandResponse;
 import dev.fleetlet.protocol.message.LogChunk;
-import java.time.Clock;
+import dev.fleetlet.server.support.MutableClock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
@@ -19,27 +18,7 @@ class LogRequestsTest {
     private static final Instant T0 = Instant.parse("2025-03-14T11:00:00Z");
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
-    /** A clock the test moves. */
-    private static final class TestClock extends Clock {
-        Instant now = T0;
-
-        @Override
-        public ZoneOffset getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-    }
-
-    private final TestClock clock = new TestClock();
+    private final MutableClock clock = new MutableClock(T0);
 
     private LogRequests requests(int maxRequests, long maxBytes, long maxRequestBytes) {
         return new LogRequests(clock, maxRequests, maxBytes, maxRequestBytes, Duration.ofMinutes(10));
@@ -118,9 +97,9 @@ class LogRequestsTest {
         requests.answered("r1", ok(2));
         requests.chunk(chunk("dev-a", "r1", 0, false, "a"), T0);
         // when: 89 s pass, then 91 s
-        clock.now = T0.plusSeconds(89);
+        clock.set(T0.plusSeconds(89));
         assertThat(requests.get("dev-a", "r1").orElseThrow().state()).isEqualTo(LogRequest.State.STREAMING);
-        clock.now = T0.plusSeconds(91);
+        clock.set(T0.plusSeconds(91));
         // then: the started one expired with what it had, the unanswered one failed
         LogRequest r1 = requests.get("dev-a", "r1").orElseThrow();
         assertThat(r1.state()).isEqualTo(LogRequest.State.EXPIRED);
@@ -129,7 +108,7 @@ class LogRequestsTest {
         // and a late chunk changes nothing; both are forgotten 10 minutes later
         requests.chunk(chunk("dev-a", "r1", 1, true, "b"), T0);
         assertThat(requests.get("dev-a", "r1").orElseThrow().state()).isEqualTo(LogRequest.State.EXPIRED);
-        clock.now = T0.plusSeconds(91 + 601);
+        clock.set(T0.plusSeconds(91 + 601));
         assertThat(requests.get("dev-a", "r1")).isEmpty();
         assertThat(requests.bytesHeld()).isZero();
     }
