@@ -145,9 +145,7 @@ final class InboundPublishInterceptor implements PublishInboundInterceptor {
             return;
         }
         TelemetryBatch batch = decoded.get();
-        if (!deviceId.equals(batch.deviceId())) {
-            refuse(output, deviceId, TopicKind.TELEMETRY, "device_id_mismatch", AckReasonCode.PAYLOAD_FORMAT_INVALID,
-                    "deviceId: '" + batch.deviceId() + "' does not match the topic's device " + deviceId);
+        if (!sentByTopicDevice(output, deviceId, TopicKind.TELEMETRY, batch.deviceId())) {
             return;
         }
         CompletableFuture<TelemetrySink.Outcome> outcome;
@@ -200,9 +198,7 @@ final class InboundPublishInterceptor implements PublishInboundInterceptor {
     }
 
     private void onPresence(PublishInboundOutput output, String deviceId, Presence p, Instant now) {
-        if (!deviceId.equals(p.deviceId())) {
-            refuse(output, deviceId, TopicKind.PRESENCE, "device_id_mismatch", AckReasonCode.PAYLOAD_FORMAT_INVALID,
-                    "deviceId: '" + p.deviceId() + "' does not match the topic's device " + deviceId);
+        if (!sentByTopicDevice(output, deviceId, TopicKind.PRESENCE, p.deviceId())) {
             return;
         }
         try {
@@ -217,9 +213,7 @@ final class InboundPublishInterceptor implements PublishInboundInterceptor {
     }
 
     private void onReported(PublishInboundOutput output, String deviceId, ReportedState r, Instant now) {
-        if (!deviceId.equals(r.deviceId())) {
-            refuse(output, deviceId, TopicKind.REPORTED_STATE, "device_id_mismatch", AckReasonCode.PAYLOAD_FORMAT_INVALID,
-                    "deviceId: '" + r.deviceId() + "' does not match the topic's device " + deviceId);
+        if (!sentByTopicDevice(output, deviceId, TopicKind.REPORTED_STATE, r.deviceId())) {
             return;
         }
         try {
@@ -230,9 +224,7 @@ final class InboundPublishInterceptor implements PublishInboundInterceptor {
     }
 
     private void onEvent(PublishInboundOutput output, String deviceId, DeviceEvent ev, Instant now) {
-        if (!deviceId.equals(ev.deviceId())) {
-            refuse(output, deviceId, TopicKind.EVENTS, "device_id_mismatch", AckReasonCode.PAYLOAD_FORMAT_INVALID,
-                    "deviceId: '" + ev.deviceId() + "' does not match the topic's device " + deviceId);
+        if (!sentByTopicDevice(output, deviceId, TopicKind.EVENTS, ev.deviceId())) {
             return;
         }
         try {
@@ -243,9 +235,7 @@ final class InboundPublishInterceptor implements PublishInboundInterceptor {
     }
 
     private void onLogChunk(PublishInboundOutput output, String deviceId, LogChunk chunk, Instant now) {
-        if (!deviceId.equals(chunk.deviceId())) {
-            refuse(output, deviceId, TopicKind.LOGS, "device_id_mismatch", AckReasonCode.PAYLOAD_FORMAT_INVALID,
-                    "deviceId: '" + chunk.deviceId() + "' does not match the topic's device " + deviceId);
+        if (!sentByTopicDevice(output, deviceId, TopicKind.LOGS, chunk.deviceId())) {
             return;
         }
         try {
@@ -275,6 +265,19 @@ final class InboundPublishInterceptor implements PublishInboundInterceptor {
                 r.reason() == Rejection.Reason.TOO_LARGE ? AckReasonCode.QUOTA_EXCEEDED : AckReasonCode.PAYLOAD_FORMAT_INVALID,
                 r.toString());
         return Optional.empty();
+    }
+
+    /**
+     * Whether the payload's {@code deviceId} is the device of the topic it was published on (the one the broker
+     * authenticated); if not, the publish is refused with PAYLOAD_FORMAT_INVALID naming both.
+     */
+    private boolean sentByTopicDevice(PublishInboundOutput output, String deviceId, TopicKind kind, String claimed) {
+        if (deviceId.equals(claimed)) {
+            return true;
+        }
+        refuse(output, deviceId, kind, "device_id_mismatch", AckReasonCode.PAYLOAD_FORMAT_INVALID,
+                "deviceId: '" + claimed + "' does not match the topic's device " + deviceId);
+        return false;
     }
 
     private void refuse(PublishInboundOutput output, String clientId, TopicKind kind, String reason, AckReasonCode code,
