@@ -27,7 +27,7 @@ import java.util.Objects;
  *                             ({@code fleetlet.mqtt.receive-maximum}, default 32)
  * @param ingestTimeout        how long a device's telemetry publish may wait for the database commit
  *                             before it is answered with a failure ({@code fleetlet.mqtt.ingest-timeout},
- *                             default 10s)
+ *                             default 10s; 100ms..10m)
  * @param persistence          where the broker keeps sessions, queued and retained messages
  *                             ({@code fleetlet.mqtt.persistence}: {@code file}, the default, survives restarts;
  *                             {@code in-memory} is for tests)
@@ -39,6 +39,9 @@ import java.util.Objects;
 public record BrokerSettings(String host, int port, int tlsPort, Path tlsKeystore, String tlsKeystorePassword,
                              Path brokerDir, long maxQueuedMessages, int maxPacketSize, int serverReceiveMaximum,
                              Duration ingestTimeout, Persistence persistence, ClientAuth clientAuth) {
+
+    /** The shortest {@code fleetlet.mqtt.ingest-timeout} accepted (see the check in the constructor). */
+    public static final Duration MIN_INGEST_TIMEOUT = Duration.ofMillis(100);
 
     /** Settings without TLS client authentication. */
     public BrokerSettings(String host, int port, int tlsPort, Path tlsKeystore, String tlsKeystorePassword,
@@ -131,8 +134,12 @@ public record BrokerSettings(String host, int port, int tlsPort, Path tlsKeystor
             throw new IllegalArgumentException(
                     "fleetlet.mqtt.receive-maximum must be between 1 and 65535, was " + serverReceiveMaximum);
         }
-        if (ingestTimeout.isNegative() || ingestTimeout.isZero()) {
-            throw new IllegalArgumentException("fleetlet.mqtt.ingest-timeout must be positive, was " + ingestTimeout);
+        // The floor is not arbitrary: the broker arms its timer for a held publish before it records the failure
+        // reason code to answer with, so a timer of a few milliseconds can fire in between and acknowledge a
+        // batch as stored that the writer then drops as expired.
+        if (ingestTimeout.compareTo(MIN_INGEST_TIMEOUT) < 0 || ingestTimeout.compareTo(Duration.ofMinutes(10)) > 0) {
+            throw new IllegalArgumentException("fleetlet.mqtt.ingest-timeout must be between 100ms and 10m, was "
+                    + ingestTimeout);
         }
     }
 

@@ -1,9 +1,11 @@
 package dev.fleetlet.server.broker;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class BrokerSettingsTest {
@@ -44,9 +46,14 @@ class BrokerSettingsTest {
     }
 
     @Test
-    void rejectsANonPositiveIngestTimeoutAndAnUnknownPersistence() {
-        assertThatThrownBy(() -> with(1883, 8883, null, 524_288, 32, Duration.ZERO))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("fleetlet.mqtt.ingest-timeout");
+    void rejectsAnIngestTimeoutOutsideItsRangeAndAnUnknownPersistence() {
+        for (Duration bad : List.of(Duration.ZERO, Duration.ofMillis(-1), Duration.ofMillis(1), Duration.ofMillis(99),
+                Duration.ofMinutes(11))) {
+            assertThatThrownBy(() -> with(1883, 8883, null, 524_288, 32, bad)).as(bad.toString())
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("fleetlet.mqtt.ingest-timeout must be between 100ms and 10m");
+        }
+        assertThat(with(1883, 8883, null, 524_288, 32, Duration.ofMillis(100)).ingestTimeout()).hasMillis(100);
         assertThatThrownBy(() -> BrokerSettings.Persistence.of("disk"))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("fleetlet.mqtt.persistence");
     }

@@ -83,9 +83,8 @@ class TelemetryBackpressureTest {
     @Test
     void answersASlowCommitWithAFailureAndStoresTheRetryOnce() throws Exception {
         // given an ingest timeout far shorter than a commit: the writer takes the batch at once (well within the
-        // timeout, so it is not expired) and then waits the flush interval for more before it commits. The timeout
-        // is not made tiny: the broker arms its timer before it records the fallback reason code, and a timer of a
-        // millisecond or two can fire in between and acknowledge the publish as a success.
+        // timeout, so it is not expired) and then waits the flush interval for more before it commits (timeouts
+        // below 100ms are refused at start, see BrokerSettings)
         try (TestServer server = TestServer.start(dataDir, Map.of("fleetlet.mqtt.ingest-timeout", "300ms",
                 "fleetlet.telemetry.flush-interval", "2s"))) {
             server.directory().addDevice("dev-slow", "pw");
