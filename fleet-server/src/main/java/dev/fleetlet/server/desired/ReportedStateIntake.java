@@ -37,8 +37,11 @@ import org.slf4j.LoggerFactory;
  * the rollout {@link Observation}s to the observation consumer (the rollout engine). Reports and events
  * whose generation is lower than the device's current desired generation ({@code device_desired_state})
  * are stale (re-published after a reconnect) and become no observation. A batch's events and state changes go to
- * the bus (which stores each in {@code device_events}) inside one transaction after the batch's own, not one
- * commit per event; live subscribers may see them just before that commit. The reported {@code system} health
+ * the bus (which stores each in {@code device_events}) inside the batch's one transaction, together with the
+ * de-duplication keys of its events, not one commit per event; live subscribers may see them just before that
+ * commit. When the batch's transaction fails nothing of it is kept and each item is written again alone, so an
+ * item that cannot be stored (or a fault that has passed) costs only that item: it is logged and counted
+ * ({@link #failed()}), and an event not stored is stored when the device sends it again. The reported {@code system} health
  * is stored as JSON next to the services; after each batch the latest report per device goes to the report
  * listeners ({@link #addReportListener}, e.g. the alerts service), on the writer thread.
  */
@@ -56,6 +59,7 @@ public class ReportedStateIntake implements DeviceStateSink, AutoCloseable {
     private final BlockingQueue<Item> queue;
     private final Thread writer;
     private final AtomicLong dropped = new AtomicLong();
+    private final AtomicLong failed = new AtomicLong();
     private final ObjectMapper json = ProtocolCodec.newMapper();
     private final List<Consumer<List<ReportedState>>> reportListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
     private volatile boolean running = true;
@@ -103,6 +107,14 @@ public class ReportedStateIntake implements DeviceStateSink, AutoCloseable {
         return dropped.get();
     }
 
+    /**
+     * Items (reports and events) that could not be stored, even written alone after their batch failed; each is
+     * logged. Their observations never reach the rollout engine.
+     */
+    public long failed() {
+        return failed.get();
+    }
+
     /** Items waiting to be written. */
     public int backlog() {
         return queue.size();
@@ -118,7 +130,7 @@ public class ReportedStateIntake implements DeviceStateSink, AutoCloseable {
                 }
                 batch.add(first);
                 queue.drainTo(batch, 999);
-                write(batch);
+                store(batch);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
@@ -130,7 +142,47 @@ public class ReportedStateIntake implements DeviceStateSink, AutoCloseable {
         }
     }
 
-    private void write(List<Item> batch) {
+    /** What a committed batch hands on: observations for the engine and the latest report per device. */
+    private record Written(List<Observation> observations, List<ReportedState> reports) {
+    }
+
+    /**
+     * Stores a batch in one transaction; when that fails (nothing of it is kept), each item alone, so that one
+     * item that cannot be stored loses only itself. Hands on what was stored after each commit.
+     */
+    private void store(List<Item> batch) {
+        try {
+            deliver(write(batch));
+            return;
+        } catch (RuntimeException e) {
+            if (batch.size() == 1) {
+                notStored(batch.get(0), e);
+                return;
+            }
+            log.warn("reported state batch not stored, storing its items one by one size={} error={}", batch.size(),
+                    e.toString());
+        }
+        for (Item i : batch) {
+            Written w;
+            try {
+                w = write(List.of(i));
+            } catch (RuntimeException e) {
+                notStored(i, e);
+                continue;
+            }
+            deliver(w);
+        }
+    }
+
+    private void notStored(Item i, RuntimeException e) {
+        long n = failed.incrementAndGet();
+        String deviceId = i.state() != null ? i.state().deviceId() : i.event().deviceId();
+        log.error("reported state item not stored deviceId={} kind={} failed={}", deviceId,
+                i.state() != null ? "reported" : "event", n, e);
+    }
+
+    /** Stores the batch in one transaction and returns what it hands on; throws when the transaction failed. */
+    private Written write(List<Item> batch) {
         Map<String, Item> latest = new LinkedHashMap<>();
         List<Item> events = new ArrayList<>();
         List<Observation> obs = new ArrayList<>();
@@ -146,7 +198,12 @@ public class ReportedStateIntake implements DeviceStateSink, AutoCloseable {
         List<Item> fresh = jdbc.tx(c -> {
             sent.putAll(desiredGenerations(c, batch));
             changed.addAll(upsert(c, new ArrayList<>(latest.values())));
-            return newEvents(c, events);
+            List<Item> stored = newEvents(c, events);
+            // the events (the bus appends each to device_events) commit with their de-duplication keys: a commit
+            // per event cost more than everything else the batch does when thousands of devices report at once,
+            // and keys committed without their events would make a re-sent event look stored already
+            publishEvents(stored, changed);
+            return stored;
         });
         for (Item i : batch) {
             if (i.state() != null && current(i.state().deviceId(), i.state().generation(), sent)) {
@@ -158,20 +215,21 @@ public class ReportedStateIntake implements DeviceStateSink, AutoCloseable {
                 ObservationMapping.of(e.event(), e.at()).ifPresent(obs::add);
             }
         }
-        if (!fresh.isEmpty() || !changed.isEmpty()) {
-            // one transaction for the batch's stored events (the bus appends each to device_events): a commit per
-            // event cost more than everything else the batch does when thousands of devices report at once
-            jdbc.tx(c -> {
-                publishEvents(fresh, changed);
-                return null;
-            });
+        obs.sort((a, b) -> a.at().compareTo(b.at()));
+        return new Written(obs, latest.values().stream().map(Item::state).toList());
+    }
+
+    /** Hands a committed batch's observations to the engine and its reports to the listeners. */
+    private void deliver(Written w) {
+        if (!w.observations().isEmpty()) {
+            try {
+                observations.accept(w.observations());
+            } catch (RuntimeException e) {
+                log.error("observation consumer failed observations={}", w.observations().size(), e);
+            }
         }
-        if (!obs.isEmpty()) {
-            obs.sort((a, b) -> a.at().compareTo(b.at()));
-            observations.accept(obs);
-        }
-        if (!latest.isEmpty()) {
-            List<ReportedState> reports = latest.values().stream().map(Item::state).toList();
+        if (!w.reports().isEmpty()) {
+            List<ReportedState> reports = w.reports();
             for (Consumer<List<ReportedState>> l : reportListeners) {
                 try {
                     l.accept(reports);

@@ -145,6 +145,52 @@ class ReportedStateIntakeTest {
     }
 
     @Test
+    void anEventThatCannotBeStoredLosesOnlyItselfAndIsStoredWhenSentAgain() {
+        // given: a bus whose store fails for device d-bad while the fault holds
+        intake.close();
+        java.util.concurrent.atomic.AtomicBoolean fault = new java.util.concurrent.atomic.AtomicBoolean(true);
+        InProcessEventBus real = new InProcessEventBus(events, Clock.systemUTC());
+        dev.fleetlet.server.events.EventBus flaky = new dev.fleetlet.server.events.EventBus() {
+            @Override
+            public FleetEvent publish(String type, String deviceId, java.util.Map<String, String> data) {
+                if (fault.get() && "d-bad".equals(deviceId)) {
+                    throw new dev.fleetlet.server.db.DataAccessException("device_events insert failed", null);
+                }
+                return real.publish(type, deviceId, data);
+            }
+
+            @Override
+            public org.reactivestreams.Publisher<FleetEvent> stream() {
+                return real.stream();
+            }
+        };
+        intake = new ReportedStateIntake(jdbc, flaky, observed::addAll, 100);
+        DeviceEvent good = new DeviceEvent(1, "d-good", 5, T, DeviceEvent.Type.UPDATE_FAILED, 3L, "app-2", null, "pull failed");
+        DeviceEvent bad = new DeviceEvent(1, "d-bad", 9, T, DeviceEvent.Type.UPDATE_FAILED, 3L, "app-2", null, "disk full");
+
+        // when: both arrive (usually in one batch) while d-bad's event cannot be stored
+        intake.event(good, T);
+        intake.event(bad, T);
+
+        // then: d-good's event is stored and observed, d-bad's is counted as not stored
+        await().untilAsserted(() -> assertThat(intake.failed()).isEqualTo(1));
+        await().untilAsserted(() -> assertThat(observed).extracting(Observation::deviceId).contains("d-good"));
+        assertThat(events.forDevice("d-good", 0, 10).items()).extracting(FleetEvent::type)
+                .containsExactly("device.update.failed");
+        assertThat(events.forDevice("d-bad", 0, 10).items()).isEmpty();
+
+        // when: the fault is gone and the agent sends the event again
+        fault.set(false);
+        intake.event(bad, T.plusSeconds(30));
+
+        // then: it was not remembered as stored, so it is stored and observed now
+        await().untilAsserted(() -> assertThat(events.forDevice("d-bad", 0, 10).items()).extracting(FleetEvent::type)
+                .containsExactly("device.update.failed"));
+        await().untilAsserted(() -> assertThat(observed).extracting(Observation::deviceId)
+                .containsExactlyInAnyOrder("d-good", "d-bad"));
+    }
+
+    @Test
     void aReportOfTheSentGenerationOrWithoutGenerationIsObserved() {
         assertThat(ReportedStateIntake.current("d1", 4L, java.util.Map.of("d1", 4L))).isTrue();
         assertThat(ReportedStateIntake.current("d1", 5L, java.util.Map.of("d1", 4L))).isTrue();
