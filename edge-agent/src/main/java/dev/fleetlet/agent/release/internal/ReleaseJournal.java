@@ -27,6 +27,12 @@ import org.slf4j.LoggerFactory;
  * sequence number; a write torn by a power cut fails its checksum, so the other slot, the state before that write,
  * is read: every save is atomic. A journal written by an older agent ({@code release-journal.json}) is read when no
  * slot holds a valid record, and deleted after the first save.
+ *
+ * <p>The first {@link #load} of a process makes the slot files it finds durable ({@code fdatasync} each, then the
+ * directory) before it trusts them: a process killed between a slot's write and its {@code fdatasync}, or between a
+ * slot file's creation and its directory sync, leaves a record that reads back valid from the page cache but is not
+ * yet on disk. Acting on it, then overwriting the other slot with a write that a power cut tears, would leave neither
+ * record on disk.
  */
 public final class ReleaseJournal {
     private static final Logger log = LoggerFactory.getLogger(ReleaseJournal.class);
@@ -70,15 +76,40 @@ public final class ReleaseJournal {
     private final Path dir;
     private final Path legacy;
     private final ObjectMapper json;
+    private final Durability durability;
     /** Slot and sequence number of the newest valid record (-1 and 0: none), known after {@link #load}/{@link #save}. */
     private int newestSlot = -1;
     private long newestSequence;
     private boolean scanned;
 
     public ReleaseJournal(Path dir, ObjectMapper json) {
+        this(dir, json, Durability.SYSTEM);
+    }
+
+    ReleaseJournal(Path dir, ObjectMapper json, Durability durability) {
         this.dir = dir;
         this.legacy = dir.resolve("release-journal.json");
         this.json = json;
+        this.durability = durability;
+    }
+
+    /** How data reaches the disk: {@code fdatasync} of an open slot file, {@code fsync} of the directory. */
+    interface Durability {
+        Durability SYSTEM = new Durability() {
+            @Override
+            public void fdatasync(Path file, FileChannel channel) throws IOException {
+                channel.force(false);
+            }
+
+            @Override
+            public void fsyncDirectory(Path directory) {
+                AtomicFiles.fsyncDirectory(directory);
+            }
+        };
+
+        void fdatasync(Path file, FileChannel channel) throws IOException;
+
+        void fsyncDirectory(Path directory);
     }
 
     /**
@@ -120,7 +151,7 @@ public final class ReleaseJournal {
             newestSlot = slot;
             newestSequence = sequence;
             if (Files.deleteIfExists(legacy)) {
-                AtomicFiles.fsyncDirectory(dir);
+                durability.fsyncDirectory(dir);
                 log.info("release journal moved to slot files dir={}", dir);
             }
             return state;
@@ -149,15 +180,21 @@ public final class ReleaseJournal {
                 ch.write(ByteBuffer.allocate((int) (INITIAL_SLOT_BYTES - at)), at);
             }
             // fdatasync: the blocks, and the size when it grew; a file that did not grow has no metadata to sync
-            ch.force(false);
+            durability.fdatasync(file, ch);
         }
         if (created) {
-            AtomicFiles.fsyncDirectory(dir);
+            durability.fsyncDirectory(dir);
         }
     }
 
-    /** Reads both slots and remembers the newest valid one; returns it, or null. */
+    /**
+     * Reads both slots and remembers the newest valid one; returns it, or null. The first scan of this instance makes
+     * the slot files durable first (see the class comment).
+     */
     private Record scan() {
+        if (!scanned) {
+            syncSlotsFound();
+        }
         Record newest = null;
         for (int slot = 0; slot < 2; slot++) {
             Record r = read(slot);
@@ -169,6 +206,28 @@ public final class ReleaseJournal {
         newestSequence = newest == null ? 0 : newest.sequence();
         scanned = true;
         return newest;
+    }
+
+    /**
+     * {@code fdatasync} of every slot file that exists, then of the directory (a no-op for what already is on disk).
+     * A slot that cannot be synced is logged and read anyway: refusing to start would not bring its data back.
+     */
+    private void syncSlotsFound() {
+        boolean any = false;
+        for (int slot = 0; slot < 2; slot++) {
+            Path file = slot(slot);
+            try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+                any = true;
+                durability.fdatasync(file, ch);
+            } catch (NoSuchFileException e) {
+                // not written yet
+            } catch (IOException e) {
+                log.warn("release journal slot could not be made durable file={} error={}", file, e.toString());
+            }
+        }
+        if (any) {
+            durability.fsyncDirectory(dir);
+        }
     }
 
     private Record read(int slot) {

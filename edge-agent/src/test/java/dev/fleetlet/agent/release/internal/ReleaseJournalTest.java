@@ -12,6 +12,8 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -141,6 +143,56 @@ class ReleaseJournalTest {
         // when / then
         assertThatThrownBy(() -> new ReleaseJournal(dir, JSON).load())
                 .isInstanceOf(UncheckedIOException.class).hasMessageContaining(dir.toString());
+    }
+
+    @Test
+    void slotsLeftByAKilledProcessAreMadeDurableBeforeTheyAreTrusted() throws Exception {
+        // given: an earlier agent saved r1 and r2 (it may have been killed before their fdatasync or the directory's)
+        ReleaseJournal earlier = new ReleaseJournal(dir, JSON);
+        earlier.save(idle(release("r1")));
+        earlier.save(idle(release("r2")));
+        List<String> synced = new ArrayList<>();
+        ReleaseJournal restarted = new ReleaseJournal(dir, JSON, recording(synced));
+
+        // when
+        State loaded = restarted.load();
+
+        // then: both slots and their directory entries reach the disk before the state is acted on
+        assertThat(loaded).isEqualTo(idle(release("r2")));
+        assertThat(synced).containsExactly("fdatasync release-journal.0", "fdatasync release-journal.1", "fsync dir");
+    }
+
+    @Test
+    void aRestartedJournalThatSavesFirstMakesTheSlotItFoundDurableBeforeOverwritingTheOther() throws Exception {
+        // given: one slot left by an earlier agent
+        new ReleaseJournal(dir, JSON).save(idle(release("r1")));
+        List<String> synced = new ArrayList<>();
+        ReleaseJournal restarted = new ReleaseJournal(dir, JSON, recording(synced));
+
+        // when: the first thing the new process does is a save (no load before)
+        restarted.save(idle(release("r2")));
+
+        // then: r1's slot was synced before r2 went into the new slot
+        assertThat(synced).containsExactly("fdatasync release-journal.0", "fsync dir",
+                "fdatasync release-journal.1", "fsync dir");
+        assertThat(new ReleaseJournal(dir, JSON).load()).isEqualTo(idle(release("r2")));
+    }
+
+    /** Syncs for real and records each call. */
+    private static ReleaseJournal.Durability recording(List<String> calls) {
+        return new ReleaseJournal.Durability() {
+            @Override
+            public void fdatasync(Path file, FileChannel channel) throws java.io.IOException {
+                calls.add("fdatasync " + file.getFileName());
+                ReleaseJournal.Durability.SYSTEM.fdatasync(file, channel);
+            }
+
+            @Override
+            public void fsyncDirectory(Path directory) {
+                calls.add("fsync dir");
+                ReleaseJournal.Durability.SYSTEM.fsyncDirectory(directory);
+            }
+        };
     }
 
     /** The slot file last written: the one whose record has the higher sequence number (bytes 4..11). */
