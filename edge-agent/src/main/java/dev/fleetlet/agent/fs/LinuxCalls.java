@@ -52,11 +52,31 @@ public final class LinuxCalls {
         static native int umount2(String target, int flags) throws LastErrorException;
 
         static native int mkfifo(String path, int mode) throws LastErrorException;
+
+        static native int getpagesize();
     }
 
     /** Whether the calls run in-process; false means callers must use the host tools. */
     public static boolean available() {
         return Holder.AVAILABLE;
+    }
+
+    /**
+     * The most bytes of {@code data} that {@code mount(2)} passes to a file system: the kernel copies one page and
+     * ends the string at its last byte, so a longer option string is cut short without an error (the host's
+     * {@code mount(8)} of util-linux 2.38 passes it the same way). The page size comes from the C library when
+     * available, else 4096 (the smallest Linux page size on the boards the agent runs on).
+     */
+    public static int mountDataLimit() {
+        int page = 4096;
+        if (available()) {
+            try {
+                page = Libc.getpagesize();
+            } catch (LinkageError e) {
+                log.debug("getpagesize unavailable, assuming 4096 error={}", e.toString());
+            }
+        }
+        return page - 1;
     }
 
     /** {@code mount(source, target, fstype, 0, data)}: a new mount without flags. */

@@ -3,6 +3,7 @@ package dev.fleetlet.agent.image;
 import dev.fleetlet.agent.hostcmd.HostCommand;
 import dev.fleetlet.agent.fs.LinuxCalls;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -25,10 +26,23 @@ final class OverlayMount {
         mount(lowerTopFirst, upper, work, merged, LinuxCalls.available());
     }
 
-    /** {@code inProcess}: with {@code mount(2)} (needs {@link LinuxCalls#available()}), else with {@code mount(8)}. */
+    /**
+     * {@code inProcess}: with {@code mount(2)} (needs {@link LinuxCalls#available()}), else with {@code mount(8)}.
+     *
+     * @throws IOException also when the option string is longer than {@link LinuxCalls#mountDataLimit()}: the kernel
+     *                     would cut it short, which either fails with a misleading error or, cut just after the lower
+     *                     directories, mounts a read-only overlay without the upper directory
+     */
     static void mount(List<Path> lowerTopFirst, Path upper, Path work, Path merged, boolean inProcess) throws IOException {
         String lower = lowerTopFirst.stream().map(Path::toString).collect(Collectors.joining(":"));
         String options = "userxattr,lowerdir=" + lower + ",upperdir=" + upper + ",workdir=" + work;
+        int bytes = options.getBytes(StandardCharsets.UTF_8).length;
+        int limit = LinuxCalls.mountDataLimit();
+        if (bytes > limit) {
+            throw new IOException("overlay mount options for " + merged + " are " + bytes + " bytes, more than the "
+                    + limit + " the kernel takes in one mount(2) call (" + lowerTopFirst.size()
+                    + " lower directories): too many layers for an overlay rootfs here");
+        }
         if (inProcess) {
             LinuxCalls.mount("overlay", merged, "overlay", options);
         } else {

@@ -1,9 +1,12 @@
 package dev.fleetlet.agent.image;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -46,6 +49,43 @@ class OverlayMountIT {
         assertThat(mounted(merged)).isFalse();
         assertThat(merged).isEmptyDirectory();
         assertThat(bottom.resolve("new")).doesNotExist();
+    }
+
+    @ParameterizedTest(name = "mount in-process={0}")
+    @CsvSource({"true", "false"})
+    void refusesOptionsTheKernelWouldCutShortInsteadOfMountingWithoutTheUpperDirectory(boolean inProcess)
+            throws Exception {
+        // given: lower directories whose list ends exactly where the kernel cuts the option string (one page less
+        // its terminating byte), so that what it would read is a valid read-only overlay without upper and work
+        int limit = 4095;
+        String prefix = "userxattr,lowerdir=";
+        List<Path> lowers = new ArrayList<>();
+        int cost = tmp.toString().length() + 2; // ':' + temp dir + '/' before each name (the first has no ':')
+        int left = limit - prefix.length() + 1;
+        while (left > cost + 255) {
+            int name = Math.min(200, left - cost - (cost + 100));
+            lowers.add(Files.createDirectories(tmp.resolve(String.format("%03d", lowers.size()) + "l".repeat(name - 3))));
+            left -= cost + name;
+        }
+        lowers.add(Files.createDirectories(tmp.resolve("z".repeat(left - cost))));
+        assertThat(prefix.length() + String.join(":", lowers.stream().map(Path::toString).toList()).length())
+                .isEqualTo(limit);
+        Path upper = Files.createDirectories(tmp.resolve("upper"));
+        Path work = Files.createDirectories(tmp.resolve("work"));
+        Path merged = Files.createDirectories(tmp.resolve("merged"));
+
+        // when / then
+        try {
+            assertThatThrownBy(() -> OverlayMount.mount(lowers, upper, work, merged, inProcess))
+                    .isInstanceOf(IOException.class)
+                    .hasMessageContaining("more than the 4095")
+                    .hasMessageContaining(lowers.size() + " lower directories");
+            assertThat(mounted(merged)).isFalse();
+        } finally {
+            if (mounted(merged)) {
+                OverlayMount.unmount(merged, inProcess);
+            }
+        }
     }
 
     private static boolean mounted(Path path) throws Exception {
