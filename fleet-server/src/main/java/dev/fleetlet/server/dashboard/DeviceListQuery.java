@@ -97,7 +97,7 @@ final class DeviceListQuery {
                     }, paged.toArray());
             if (windowTotal[0] >= 0) {
                 total = windowTotal[0];
-                counts.put(countKey, new CachedCount(total, System.nanoTime()));
+                remember(countKey, total);
             }
         } else {
             rows = Jdbc.query(c, "SELECT " + DeviceRows.COLUMNS + body + " ORDER BY d.id OFFSET ? ROWS FETCH NEXT ? ROWS ONLY",
@@ -105,10 +105,7 @@ final class DeviceListQuery {
         }
         if (total == null) {
             total = Jdbc.query(c, countSql, rs -> rs.getLong(1), params.toArray()).get(0);
-            if (counts.size() > 1000) {
-                counts.clear();
-            }
-            counts.put(countKey, new CachedCount(total, System.nanoTime()));
+            remember(countKey, total);
         }
         rows = DeviceRows.withLabels(c, rows);
         if (!rows.isEmpty() && tables.has(c, "device_reported_state")) {
@@ -118,6 +115,19 @@ final class DeviceListQuery {
     }
 
     private record CachedCount(long total, long takenNanos) {
+    }
+
+    /** Caches a total; the cache is emptied when it holds more than 1,000 (every search text is a key of its own). */
+    private void remember(String key, long total) {
+        if (counts.size() >= 1000) {
+            counts.clear();
+        }
+        counts.put(key, new CachedCount(total, System.nanoTime()));
+    }
+
+    /** Totals held in the cache (for tests). */
+    int cachedTotals() {
+        return counts.size();
     }
 
     private Long cachedCount(String key) {
