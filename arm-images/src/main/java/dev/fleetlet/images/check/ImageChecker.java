@@ -9,7 +9,8 @@ import java.util.regex.Pattern;
 
 /**
  * Checks a Fleetlet Raspberry Pi image against what the image build promises, reading it without mounting:
- * partition table, boot files ({@code config.txt}, {@code cmdline.txt}, the board device trees), enabled units, absence of baked-in
+ * partition table, boot files ({@code config.txt}, {@code cmdline.txt}, the board device trees), enabled units, the hooks
+ * that put the 1-Wire node back into device trees the Debian packages replace, absence of baked-in
  * identities and secrets, and the provisioning files written by {@code fleetctl image inject}.
  *
  * <p>An image that is not a Fleetlet disk layout at all (not an MBR disk, wrong partition types, corrupt file
@@ -42,6 +43,7 @@ public final class ImageChecker {
             Ext4Files ext4 = new Ext4Files(disk);
             checkBootFiles(fat, disk, checks);
             checkUnits(ext4, checks);
+            checkOneWireHooks(ext4, checks);
             checkNoIdentities(ext4, checks);
             checkProvisioning(fat, ext4, expect, checks);
             return new CheckReport(checks);
@@ -109,6 +111,29 @@ public final class ImageChecker {
         checks.add(watchdog.filter(w -> w.contains("RuntimeWatchdogSec=")).isPresent()
                 ? pass("watchdog", "systemd RuntimeWatchdogSec set") : fail("watchdog", "no RuntimeWatchdogSec drop-in"));
     }
+
+    /**
+     * raspi-firmware copies the kernel's pristine device trees to the boot partition from its kernel postinst hook and
+     * again from its initramfs post-update hook (every {@code update-initramfs}, e.g. the initramfs-tools trigger after
+     * a package upgrade): each needs a {@code zz-fleetlet-onewire} hook that runs after it, or the board boots without
+     * 1-Wire until the boot after next.
+     */
+    private static void checkOneWireHooks(Ext4Files ext4, List<CheckReport.Check> checks) {
+        List<String> problems = new ArrayList<>();
+        for (String dir : List.of("/etc/kernel/postinst.d", "/etc/initramfs/post-update.d")) {
+            Optional<Ext4Files.Entry> hook = ext4.list(dir).orElse(List.of()).stream()
+                    .filter(e -> e.name().equals(ONEWIRE_HOOK)).findFirst();
+            if (hook.isEmpty()) {
+                problems.add("no " + dir + "/" + ONEWIRE_HOOK);
+            } else if (!hook.get().regularFile() || (hook.get().mode() & 0111) == 0) {
+                problems.add(dir + "/" + ONEWIRE_HOOK + " is not an executable file");
+            }
+        }
+        checks.add(problems.isEmpty() ? pass("onewire-hooks", "1-Wire re-applied after kernel installs and initramfs updates")
+                : fail("onewire-hooks", String.join("; ", problems)));
+    }
+
+    private static final String ONEWIRE_HOOK = "zz-fleetlet-onewire";
 
     private static void wanted(Ext4Files ext4, List<CheckReport.Check> checks, String name, String wants, String unit,
                                boolean expected) {

@@ -48,6 +48,8 @@ class ImageCheckerTest {
         assertThat(report.get("agent-enabled").detail())
                 .isEqualTo("/etc/systemd/system/multi-user.target.wants/fleetlet-agent.service -> /lib/systemd/system/fleetlet-agent.service");
         assertThat(report.get("device-trees").detail()).isEqualTo("1-Wire on GPIO 4 and I2C bus 1 in 1 board device trees");
+        assertThat(report.get("onewire-hooks").detail())
+                .isEqualTo("1-Wire re-applied after kernel installs and initramfs updates");
     }
 
     @Test
@@ -128,7 +130,9 @@ class ImageCheckerTest {
         // then
         assertThat(report.failures()).extracting(CheckReport.Check::name).contains(
                 "config.txt", "device-trees", "cmdline.txt", "agent-enabled", "ssh-off", "no-host-keys", "machine-id",
-                "no-secrets");
+                "no-secrets", "onewire-hooks");
+        assertThat(report.get("onewire-hooks").detail()).isEqualTo(
+                "no /etc/kernel/postinst.d/zz-fleetlet-onewire; no /etc/initramfs/post-update.d/zz-fleetlet-onewire");
         assertThat(report.get("device-trees").detail())
                 .isEqualTo("bcm2711-rpi-4-b.dtb: no 1-Wire node (/onewire with compatible w1-gpio)");
         assertThat(report.get("cmdline.txt").detail()).contains("no cgroup_enable=memory", "root= is root=/dev/mmcblk0p2");
