@@ -58,8 +58,10 @@ E2FSPROGS_FAKE_TIME="$sde" mkfs.ext4 -q -F -L rootfs -U "$uuid" -E "hash_seed=$u
    printf 'sif "/%s" atime @%s\nsif "/%s" ctime @%s\n' "$p" "$sde" "$p" "$sde"; done) > "$work/times.debugfs"
 E2FSPROGS_FAKE_TIME="$sde" debugfs -w -f "$work/times.debugfs" "$work/root.ext4" >/dev/null 2>"$work/times.err" || {
   cat "$work/times.err" >&2; echo "assemble: debugfs could not set the file times" >&2; exit 1; }
-if grep -v '^debugfs ' "$work/times.err" | grep -q .; then
-  grep -v '^debugfs ' "$work/times.err" | head -5 >&2; echo "assemble: debugfs could not set the file times" >&2; exit 1
+# (debugfs -f exits 0 when its commands fail; not `grep | grep -q` under pipefail: with many errors the first
+# grep dies of SIGPIPE and the failure would pass unnoticed)
+if grep -v '^debugfs ' "$work/times.err" > "$work/times.bad"; then
+  head -n 5 "$work/times.bad" >&2; echo "assemble: debugfs could not set the file times" >&2; exit 1
 fi
 
 # Boot file system: FAT32, 512-byte sectors, invariant serial and times.

@@ -43,4 +43,36 @@ class ReproducibleAssemblyTest {
         assertThat(Files.size(imageA)).isGreaterThan(40L * 1024 * 1024);
         assertThat(Files.mismatch(imageA, imageB)).as("offset of the first differing byte").isEqualTo(-1L);
     }
+
+    @Test
+    void failsWhenDebugfsCannotSetTheFileTimesEvenWithManyErrors() throws Exception {
+        // given a debugfs that, like one that cannot parse the times, reports an error for each of its commands
+        // (far more than a pipe holds) and exits 0, as debugfs -f does
+        Path bin = Files.createDirectories(dir.resolve("bin"));
+        Path fake = bin.resolve("debugfs");
+        Files.writeString(fake, "#!/bin/sh\necho 'debugfs 1.47.0 (5-Feb-2023)' >&2\n"
+                + "i=0; while [ $i -lt 20000 ]; do echo \"sif: Couldn't parse '@1767225600' for atime of file $i\" >&2;"
+                + " i=$((i+1)); done\nexit 0\n");
+        fake.toFile().setExecutable(true);
+        Path tree = FixtureImage.tree(dir.resolve("t"));
+        Path boot = Files.createDirectories(dir.resolve("boot"));
+        Files.writeString(boot.resolve("config.txt"), "arm_64bit=1\n");
+        Files.writeString(boot.resolve("cmdline.txt"), "root=PARTUUID=f1ee7e70-02\n");
+
+        // when
+        ProcessBuilder pb = new ProcessBuilder("bash", FixtureImage.SCRIPTS.resolve("assemble-image.sh").toString(),
+                boot.toString(), tree.toString(), dir.resolve("t.img").toString()).redirectErrorStream(true);
+        pb.environment().put("PATH", bin + ":" + System.getenv().getOrDefault("PATH", "/usr/bin:/bin") + ":/usr/sbin:/sbin");
+        pb.environment().put("BOOT_MIB", "40");
+        pb.environment().put("ROOT_FREE_MIB", "4");
+        pb.environment().put("SOURCE_DATE_EPOCH", "1767225600");
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        p.waitFor();
+
+        // then
+        assertThat(p.exitValue()).as(out).isEqualTo(1);
+        assertThat(out).contains("assemble: debugfs could not set the file times", "Couldn't parse '@1767225600'");
+        assertThat(dir.resolve("t.img")).doesNotExist();
+    }
 }
