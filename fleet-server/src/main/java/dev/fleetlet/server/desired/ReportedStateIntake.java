@@ -40,8 +40,8 @@ import org.slf4j.LoggerFactory;
  * the bus (which stores each in {@code device_events}) inside the batch's one transaction, together with the
  * de-duplication keys of its events, not one commit per event; live subscribers may see them just before that
  * commit. When the batch's transaction fails nothing of it is kept and each item is written again alone, so an
- * item that cannot be stored (or a fault that has passed) costs only that item: it is logged and counted
- * ({@link #failed()}), and an event not stored is stored when the device sends it again. The reported {@code system} health
+ * item that cannot be stored (or a fault that has passed) costs only that item: it is counted ({@link #failed()};
+ * the first and every 1,000th logged), and an event not stored is stored when the device sends it again. The reported {@code system} health
  * is stored as JSON next to the services; after each batch the latest report per device goes to the report
  * listeners ({@link #addReportListener}, e.g. the alerts service), on the writer thread.
  */
@@ -108,8 +108,8 @@ public class ReportedStateIntake implements DeviceStateSink, AutoCloseable {
     }
 
     /**
-     * Items (reports and events) that could not be stored, even written alone after their batch failed; each is
-     * logged. Their observations never reach the rollout engine.
+     * Items (reports and events) that could not be stored, even written alone after their batch failed (the first
+     * and every 1,000th are logged). Their observations never reach the rollout engine.
      */
     public long failed() {
         return failed.get();
@@ -174,11 +174,14 @@ public class ReportedStateIntake implements DeviceStateSink, AutoCloseable {
         }
     }
 
+    /** Counts an item that could not be stored; logs the first and every 1,000th (a database outage fails them all). */
     private void notStored(Item i, RuntimeException e) {
         long n = failed.incrementAndGet();
-        String deviceId = i.state() != null ? i.state().deviceId() : i.event().deviceId();
-        log.error("reported state item not stored deviceId={} kind={} failed={}", deviceId,
-                i.state() != null ? "reported" : "event", n, e);
+        if (n % 1000 == 1) {
+            String deviceId = i.state() != null ? i.state().deviceId() : i.event().deviceId();
+            log.error("reported state item not stored deviceId={} kind={} failed={}", deviceId,
+                    i.state() != null ? "reported" : "event", n, e);
+        }
     }
 
     /** Stores the batch in one transaction and returns what it hands on; throws when the transaction failed. */
