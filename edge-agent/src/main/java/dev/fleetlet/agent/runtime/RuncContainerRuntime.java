@@ -125,16 +125,24 @@ public final class RuncContainerRuntime implements ContainerRuntime {
             Files.move(dir.resolve(META + ".tmp"), dir.resolve(META), java.nio.file.StandardCopyOption.ATOMIC_MOVE);
             ContainerShim.prepare(dir);
             t = new Tracked(id, dir);
-            ContainerShim.start(dir, runc.runCommand(id, bundle, dir.resolve(ContainerShim.CONTAINER_PID)));
-            // the shim holds the FIFOs open read-write, so runc needs no reader yet: the pumps' threads start while
-            // runc creates the container, and what it writes meanwhile waits in the FIFOs
+            // the log files are opened before anything starts: a start that cannot log fails with nothing running
+            // (killing the shim once it runs would not stop the runc it started, nor a pump blocked on its FIFO)
+            RotatingLogFile outLog = logFile(id, "stdout.log");
+            RotatingLogFile errLog = null;
             try {
-                attachPumps(t);
-            } catch (RuntimeException e) {
-                signal(id, "KILL", true);
-                ContainerShim.kill(dir);
+                errLog = logFile(id, "stderr.log");
+                ContainerShim.start(dir, runc.runCommand(id, bundle, dir.resolve(ContainerShim.CONTAINER_PID)));
+            } catch (IOException | RuntimeException e) {
+                closeQuietly(outLog);
+                if (errLog != null) {
+                    closeQuietly(errLog);
+                }
                 throw e;
             }
+            // the shim holds the FIFOs open read-write, so runc needs no reader yet: the pumps' threads start while
+            // runc creates the container, and what it writes meanwhile waits in the FIFOs
+            t.out = LogPump.start(id + "-stdout", dir.resolve(ContainerShim.STDOUT), outLog);
+            t.err = LogPump.start(id + "-stderr", dir.resolve(ContainerShim.STDERR), errLog);
             tracked.put(id, t);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot prepare and start container " + id, e);
@@ -442,6 +450,14 @@ public final class RuncContainerRuntime implements ContainerRuntime {
             t.err = LogPump.start(t.id + "-stderr", t.dir.resolve(ContainerShim.STDERR), logFile(t.id, "stderr.log"));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot open log files of container " + t.id, e);
+        }
+    }
+
+    private static void closeQuietly(RotatingLogFile f) {
+        try {
+            f.close();
+        } catch (Exception e) {
+            log.debug("cannot close log file error={}", e.toString());
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.fleetlet.agent.runtime;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.fleetlet.agent.containertest.RuncFixture;
@@ -51,6 +52,23 @@ class RuncRuntimeIT {
         assertThat(fx.stdout("hello")).contains("out-hi", "board-app", "pid=1").doesNotContain("eth0");
         assertThat(fx.stderr("hello")).contains("err-line");
         System.out.println("BENCH container-start runtime=runc startMillis=" + startMillis);
+    }
+
+    @Test
+    void aStartThatCannotOpenItsLogFilesLeavesNoContainerShimOrPumpThreadBehind() throws Exception {
+        // given: a directory where the container's stderr log file would go
+        Files.createDirectories(fx.runtime.logDir("nolog").resolve("stderr.log"));
+        ContainerSpec spec = ContainerSpec.builder("nolog", rootfs, List.of("sleep", "30")).build();
+
+        // when
+        assertThatThrownBy(() -> fx.runtime.start(spec)).hasMessageContaining("container nolog");
+
+        // then: for a while, no runc container, no shim and no log pump of it (a runc already started would have
+        // created the container by then)
+        Path dir = fx.root.resolve("containers").resolve("nolog");
+        await().during(Duration.ofMillis(1500)).atMost(Duration.ofSeconds(3)).until(() ->
+                !fx.runc.hasState("nolog") && ContainerShim.alive(dir).isEmpty()
+                        && Thread.getAllStackTraces().keySet().stream().noneMatch(th -> th.getName().startsWith("logs-nolog")));
     }
 
     @Test
