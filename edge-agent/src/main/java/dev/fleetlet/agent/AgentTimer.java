@@ -17,7 +17,8 @@ import org.slf4j.LoggerFactory;
  * run in the same wake-up. With a 1 s batch interval the thread wakes once a second (the 5 s and 15 s chores ride
  * along) instead of ~1.5 times: an idle agent's CPU is mostly the cost of its wake-ups (docs/benchmarks.md "agent").
  *
- * <p>A chore that throws is logged and stays scheduled (a fixed-rate task would silently stop); a chore that blocks
+ * <p>A chore that throws (an {@link Error} too) is logged and stays scheduled (a fixed-rate task would silently stop),
+ * and the other chores go on; a chore that blocks
  * delays the others, which is what the systemd watchdog's beat is there to notice. Missed runs are not caught up.
  */
 final class AgentTimer {
@@ -87,22 +88,31 @@ final class AgentTimer {
         wakeUps++;
         long now = System.nanoTime();
         long horizon = now + COALESCE.toNanos();
-        for (Chore c : chores) {
-            if (c.next - horizon > 0) {
-                continue;
+        try {
+            for (Chore c : chores) {
+                if (c.next - horizon > 0) {
+                    continue;
+                }
+                try {
+                    c.action.run();
+                } catch (RuntimeException e) {
+                    log.error("agent timer chore failed chore={} error={}", c.name, e.toString());
+                } catch (Error e) {
+                    // logged here (the executor would keep it in a future nobody reads); the chores due after it run
+                    // in the next wake-up, which the finally below schedules: one chore's Error must not end them all
+                    log.error("agent timer chore failed chore={} error={}", c.name, e.toString(), e);
+                    throw e;
+                } finally {
+                    c.next += c.periodNanos;
+                    if (c.next - now <= 0) { // missed runs (a long stall): the next one from now on, no catching up
+                        long behind = now - c.next;
+                        c.next += (behind / c.periodNanos + 1) * c.periodNanos;
+                    }
+                }
             }
-            try {
-                c.action.run();
-            } catch (RuntimeException e) {
-                log.error("agent timer chore failed chore={} error={}", c.name, e.toString());
-            }
-            c.next += c.periodNanos;
-            if (c.next - now <= 0) { // missed runs (a long stall): the next one from now on, no catching up
-                long behind = now - c.next;
-                c.next += (behind / c.periodNanos + 1) * c.periodNanos;
-            }
+        } finally {
+            schedule(System.nanoTime());
         }
-        schedule(System.nanoTime());
     }
 
     private void schedule(long now) {

@@ -57,6 +57,22 @@ class AgentTimerTest {
     }
 
     @Test
+    void aChoreThatThrowsAnErrorStopsNeitherItselfNorTheOtherChores() {
+        // given a chore that fails with an Error (a class a driver needs is missing, say) next to a healthy one
+        AgentTimer timer = new AgentTimer(executor);
+        AtomicInteger broken = new AtomicInteger();
+        AtomicInteger beats = new AtomicInteger();
+        timer.every(Duration.ofMillis(20), "broken", () -> {
+            broken.incrementAndGet();
+            throw new NoClassDefFoundError("com/example/MissingDriver");
+        }).every(Duration.ofMillis(20), "beat", beats::incrementAndGet);
+
+        // when / then: both keep running after the first failure
+        timer.start();
+        await().atMost(Duration.ofSeconds(5)).until(() -> broken.get() >= 3 && beats.get() >= 3);
+    }
+
+    @Test
     void rejectsAPeriodThatIsNotPositiveNamingTheChore() {
         AgentTimer timer = new AgentTimer(executor);
 
