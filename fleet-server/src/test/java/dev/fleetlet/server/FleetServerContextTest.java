@@ -32,6 +32,19 @@ class FleetServerContextTest {
     }
 
     @Test
+    void exportsWhatTheReportedStateIntakeDroppedOrCouldNotStore() throws Exception {
+        try (FleetTestServer server = FleetTestServer.start(dataDir, Map.of())) {
+            // when the context is up
+            io.micrometer.core.instrument.MeterRegistry registry = server.bean(io.micrometer.core.instrument.MeterRegistry.class);
+            dev.fleetlet.server.desired.ReportedStateIntake intake = server.bean(dev.fleetlet.server.desired.ReportedStateIntake.class);
+            // then the intake's counters are metrics
+            assertThat(registry.get("fleetlet.reported.failed").functionCounter().count()).isEqualTo(intake.failed());
+            assertThat(registry.get("fleetlet.reported.dropped").functionCounter().count()).isEqualTo(intake.dropped());
+            assertThat(registry.get("fleetlet.reported.backlog").gauge().value()).isEqualTo(intake.backlog());
+        }
+    }
+
+    @Test
     void generatesTheInitialAdminPasswordIntoAPrivateFileWhenNoneIsConfigured() throws Exception {
         // given no configured admin password
         try (FleetTestServer server = FleetTestServer.start(dataDir, Map.of("fleetlet.admin.initial-password", ""))) {

@@ -8,6 +8,8 @@ import dev.fleetlet.server.desired.ReportedStateIntake;
 import dev.fleetlet.server.device.DeviceRepository;
 import dev.fleetlet.server.events.EventBus;
 import dev.fleetlet.server.rollout.ReleaseCatalog;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micronaut.context.BeanProvider;
 import io.micronaut.context.annotation.Bean;
@@ -105,11 +107,19 @@ class RolloutBeans {
 
     @Singleton
     @Bean(preDestroy = "close")
-    ReportedStateIntake reportedStateIntake(Jdbc jdbc, EventBus bus, RolloutEngine engine,
+    ReportedStateIntake reportedStateIntake(Jdbc jdbc, EventBus bus, RolloutEngine engine, MeterRegistry registry,
                                             @Value("${fleetlet.rollouts.intake-capacity:100000}") int capacity) {
         if (capacity < 1) {
             throw new IllegalArgumentException("fleetlet.rollouts.intake-capacity must be at least 1, was " + capacity);
         }
-        return new ReportedStateIntake(jdbc, bus, engine::observe, capacity);
+        ReportedStateIntake intake = new ReportedStateIntake(jdbc, bus, engine::observe, capacity);
+        FunctionCounter.builder("fleetlet.reported.dropped", intake, ReportedStateIntake::dropped)
+                .description("Reported states and device events dropped because the intake queue was full")
+                .register(registry);
+        FunctionCounter.builder("fleetlet.reported.failed", intake, ReportedStateIntake::failed)
+                .description("Reported states and device events that could not be stored").register(registry);
+        Gauge.builder("fleetlet.reported.backlog", intake, ReportedStateIntake::backlog)
+                .description("Reported states and device events waiting to be stored").register(registry);
+        return intake;
     }
 }
