@@ -113,14 +113,15 @@ public final class ImageChecker {
     }
 
     /**
-     * raspi-firmware copies the kernel's pristine device trees to the boot partition from its kernel postinst hook and
-     * again from its initramfs post-update hook (every {@code update-initramfs}, e.g. the initramfs-tools trigger after
-     * a package upgrade): each needs a {@code zz-fleetlet-onewire} hook that runs after it, or the board boots without
-     * 1-Wire until the boot after next.
+     * raspi-firmware copies the newest kernel's pristine device trees to the boot partition from its kernel postinst
+     * hook, again from its kernel postrm hook (an old kernel removed, e.g. by {@code apt autoremove}) and from its
+     * initramfs post-update hook (every {@code update-initramfs}, e.g. the initramfs-tools trigger after a package
+     * upgrade): each needs a {@code zz-fleetlet-onewire} hook that runs after it, or the board boots without 1-Wire
+     * until the boot after next.
      */
     private static void checkOneWireHooks(Ext4Files ext4, List<CheckReport.Check> checks) {
         List<String> problems = new ArrayList<>();
-        for (String dir : List.of("/etc/kernel/postinst.d", "/etc/initramfs/post-update.d")) {
+        for (String dir : List.of("/etc/kernel/postinst.d", "/etc/kernel/postrm.d", "/etc/initramfs/post-update.d")) {
             Optional<Ext4Files.Entry> hook = ext4.list(dir).orElse(List.of()).stream()
                     .filter(e -> e.name().equals(ONEWIRE_HOOK)).findFirst();
             if (hook.isEmpty()) {
@@ -129,7 +130,7 @@ public final class ImageChecker {
                 problems.add(dir + "/" + ONEWIRE_HOOK + " is not an executable file");
             }
         }
-        checks.add(problems.isEmpty() ? pass("onewire-hooks", "1-Wire re-applied after kernel installs and initramfs updates")
+        checks.add(problems.isEmpty() ? pass("onewire-hooks", "1-Wire re-applied after kernel installs and removals and initramfs updates")
                 : fail("onewire-hooks", String.join("; ", problems)));
     }
 

@@ -49,7 +49,7 @@ class ImageCheckerTest {
                 .isEqualTo("/etc/systemd/system/multi-user.target.wants/fleetlet-agent.service -> /lib/systemd/system/fleetlet-agent.service");
         assertThat(report.get("device-trees").detail()).isEqualTo("1-Wire on GPIO 4 and I2C bus 1 in 1 board device trees");
         assertThat(report.get("onewire-hooks").detail())
-                .isEqualTo("1-Wire re-applied after kernel installs and initramfs updates");
+                .isEqualTo("1-Wire re-applied after kernel installs and removals and initramfs updates");
     }
 
     @Test
@@ -132,7 +132,8 @@ class ImageCheckerTest {
                 "config.txt", "device-trees", "cmdline.txt", "agent-enabled", "ssh-off", "no-host-keys", "machine-id",
                 "no-secrets", "onewire-hooks");
         assertThat(report.get("onewire-hooks").detail()).isEqualTo(
-                "no /etc/kernel/postinst.d/zz-fleetlet-onewire; no /etc/initramfs/post-update.d/zz-fleetlet-onewire");
+                "no /etc/kernel/postinst.d/zz-fleetlet-onewire; no /etc/kernel/postrm.d/zz-fleetlet-onewire; "
+                        + "no /etc/initramfs/post-update.d/zz-fleetlet-onewire");
         assertThat(report.get("device-trees").detail())
                 .isEqualTo("bcm2711-rpi-4-b.dtb: no 1-Wire node (/onewire with compatible w1-gpio)");
         assertThat(report.get("cmdline.txt").detail()).contains("no cgroup_enable=memory", "root= is root=/dev/mmcblk0p2");
