@@ -125,7 +125,7 @@ public final class ContainerReleaseRuntime implements ReleaseRuntime {
         }
         for (String id : images.rootfsIds()) {
             if (!keepIds.contains(id)) {
-                images.releaseRootfs(id);
+                releaseRootfs(id);
             }
         }
         if (previous != null && target != null && !previous.name().equals(target.name()) && networks != null) {
@@ -274,7 +274,7 @@ public final class ContainerReleaseRuntime implements ReleaseRuntime {
     private void commit(Release old, Release next, List<ServicePlan> plans) {
         if (old != null) {
             for (String id : ids(old)) {
-                images.releaseRootfs(id);
+                releaseRootfs(id);
             }
             if (networks != null && !old.name().equals(next.name())) {
                 networks.detach(old.name());
@@ -433,7 +433,20 @@ public final class ContainerReleaseRuntime implements ReleaseRuntime {
     /** Releases the rootfs of a release that is not running (failed or removed). */
     private void discard(Release release) {
         for (String id : ids(release)) {
+            releaseRootfs(id);
+        }
+    }
+
+    /**
+     * Releases the rootfs of a container that no longer runs. A rootfs that cannot be released (an overlay mount the
+     * kernel reports busy while some process still uses it, say) is logged and left for the next {@link #recover}:
+     * it must not stop a recovery, a rollback or a committed update half-way.
+     */
+    private void releaseRootfs(String id) {
+        try {
             images.releaseRootfs(id);
+        } catch (RuntimeException e) {
+            log.warn("rootfs not released, left for the next recovery id={} error={}", id, reason(e));
         }
     }
 

@@ -324,6 +324,44 @@ class ContainerReleaseRuntimeTest {
     }
 
     @Test
+    void aRootfsThatCannotBeReleasedDoesNotStopRecoveryNorALaterUpdate() throws Exception {
+        // given: v1 runs; a container directory of no release is left with a mount the kernel reports busy
+        runtime().install(V1, null, recorder);
+        images.rootfs("stray-x-00000000", "reg.local/stray:1");
+        images.busyRootfs.add("stray-x-00000000");
+        newSupervisor();
+
+        // when the agent restarts and recovers, then updates
+        ContainerReleaseRuntime rt = runtime();
+        rt.recover();
+        rt.install(V2, V1.id(), recorder);
+
+        // then: the busy rootfs is left behind, everything else went on
+        assertThat(rt.current()).isEqualTo(V2);
+        assertThat(rt.phase()).isEqualTo(ReleaseJournal.Phase.IDLE);
+        assertThat(supervisor.states()).extracting(ServiceState::id)
+                .containsExactlyInAnyOrder(id(V2, "web"), id(V2, "db"));
+        assertThat(images.rootfsIds()).contains("stray-x-00000000");
+    }
+
+    @Test
+    void rollsBackToTheOldReleaseEvenWhenTheNewReleasesRootfsCannotBeReleased() throws Exception {
+        // given: v1 runs; v2's db fails its health check, and its rootfs stays busy after it was stopped
+        ContainerReleaseRuntime rt = runtime();
+        rt.install(V1, null, recorder);
+        unhealthy.add(id(V2, "db"));
+        images.busyRootfs.add(id(V2, "db"));
+
+        // when / then
+        assertThatThrownBy(() -> rt.install(V2, V1.id(), recorder))
+                .isInstanceOfSatisfying(ReleaseRuntime.ReleaseException.class,
+                        e -> assertThat(e.failure()).isEqualTo(ReleaseRuntime.Failure.ROLLED_BACK));
+        assertThat(rt.current()).isEqualTo(V1);
+        assertThat(supervisor.states()).extracting(ServiceState::id)
+                .containsExactlyInAnyOrder(id(V1, "web"), id(V1, "db"));
+    }
+
+    @Test
     void recoversTheNewReleaseWhenTheTransitionWasCommittedAdoptingItsContainersWithoutRestart() throws Exception {
         // given
         ContainerReleaseRuntime first = runtime();

@@ -21,6 +21,8 @@ final class FakeReleaseImages implements ReleaseImages {
     private final Path root;
     private final List<String> log;
     final Map<String, String> failPull = new LinkedHashMap<>();
+    /** Container ids whose rootfs cannot be released (as an overlay mount the kernel reports busy). */
+    final Set<String> busyRootfs = new LinkedHashSet<>();
     final Set<String> stored = new LinkedHashSet<>();
     final List<Set<String>> gcKeeps = new ArrayList<>();
 
@@ -62,6 +64,9 @@ final class FakeReleaseImages implements ReleaseImages {
 
     @Override
     public synchronized void releaseRootfs(String containerId) {
+        if (busyRootfs.contains(containerId)) {
+            throw new UncheckedIOException(new java.io.IOException("umount " + containerId + " failed: errno 16 (Device or resource busy)"));
+        }
         Path dir = root.resolve(containerId);
         try {
             Files.deleteIfExists(dir.resolve("rootfs"));
