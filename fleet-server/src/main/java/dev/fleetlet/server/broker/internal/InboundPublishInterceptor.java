@@ -167,8 +167,14 @@ final class InboundPublishInterceptor implements PublishInboundInterceptor {
         pending.whenComplete((result, error) -> {
             try {
                 if (System.nanoTime() - heldSince >= ingestTimeout.toNanos()) {
-                    // the broker has answered with the timeout failure: count it as a refusal
+                    // the broker has answered with the timeout failure: count it as a refusal. Its timer may be late
+                    // (a loaded host), and resume() below would then deliver the publish, which the device takes
+                    // as "stored": a batch that was not stored is refused here all the same
                     metrics.rejected(TopicKind.TELEMETRY, "ingest_timeout");
+                    if (pending.isCompletedExceptionally() || !pending.join().accepted()) {
+                        output.preventPublishDelivery(AckReasonCode.IMPLEMENTATION_SPECIFIC_ERROR,
+                                "server busy: telemetry not stored within " + ingestTimeout.toMillis() + " ms");
+                    }
                     return;
                 }
                 applyOutcome(output, deviceId, pending);
