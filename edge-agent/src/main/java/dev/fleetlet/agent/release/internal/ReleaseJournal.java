@@ -164,7 +164,12 @@ public final class ReleaseJournal {
         ByteBuffer header = ByteBuffer.allocate(HEADER);
         header.putInt(MAGIC).putLong(sequence).putInt(payload.length).putInt(crc(sequence, payload)).flip();
         boolean created = !Files.exists(file);
+        // directories this write creates (the journal's own, on a first install): their entries are synced too
+        java.util.List<Path> newDirs = new java.util.ArrayList<>();
         if (created) {
+            for (Path d = dir.toAbsolutePath(); d != null && !Files.exists(d); d = d.getParent()) {
+                newDirs.add(d);
+            }
             Files.createDirectories(dir);
         }
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
@@ -184,6 +189,9 @@ public final class ReleaseJournal {
         }
         if (created) {
             durability.fsyncDirectory(dir);
+            for (Path d : newDirs) {
+                durability.fsyncDirectory(d.getParent());
+            }
         }
     }
 

@@ -178,6 +178,33 @@ class ReleaseJournalTest {
         assertThat(new ReleaseJournal(dir, JSON).load()).isEqualTo(idle(release("r2")));
     }
 
+    @Test
+    void aFirstSaveThatCreatesTheJournalDirectorySyncsItsEntryInTheParentToo() throws Exception {
+        // given: the journal's directory does not exist yet (first install on a fresh data directory)
+        Path journalDir = dir.resolve("data").resolve("releases");
+        List<String> synced = new ArrayList<>();
+        ReleaseJournal journal = new ReleaseJournal(journalDir, JSON, new ReleaseJournal.Durability() {
+            @Override
+            public void fdatasync(Path file, FileChannel channel) throws java.io.IOException {
+                synced.add("fdatasync " + file.getFileName());
+                channel.force(false);
+            }
+
+            @Override
+            public void fsyncDirectory(Path directory) {
+                synced.add("fsync " + dir.relativize(directory));
+                ReleaseJournal.Durability.SYSTEM.fsyncDirectory(directory);
+            }
+        });
+
+        // when
+        journal.save(idle(release("r1")));
+
+        // then: the slot, the new directories and their entries in their parents
+        assertThat(synced).containsExactly("fdatasync release-journal.0", "fsync data/releases", "fsync data", "fsync ");
+        assertThat(new ReleaseJournal(journalDir, JSON).load()).isEqualTo(idle(release("r1")));
+    }
+
     /** Syncs for real and records each call. */
     private static ReleaseJournal.Durability recording(List<String> calls) {
         return new ReleaseJournal.Durability() {
