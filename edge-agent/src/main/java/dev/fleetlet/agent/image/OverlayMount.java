@@ -27,6 +27,19 @@ final class OverlayMount {
     }
 
     /**
+     * Whether an overlay of these directories can be mounted in one call: its option string fits in what the kernel
+     * takes ({@link LinuxCalls#mountDataLimit()}, one page). With long layer paths that is about 38 layers.
+     */
+    static boolean fits(List<Path> lowerTopFirst, Path upper, Path work) {
+        return options(lowerTopFirst, upper, work).getBytes(StandardCharsets.UTF_8).length <= LinuxCalls.mountDataLimit();
+    }
+
+    private static String options(List<Path> lowerTopFirst, Path upper, Path work) {
+        String lower = lowerTopFirst.stream().map(Path::toString).collect(Collectors.joining(":"));
+        return "userxattr,lowerdir=" + lower + ",upperdir=" + upper + ",workdir=" + work;
+    }
+
+    /**
      * {@code inProcess}: with {@code mount(2)} (needs {@link LinuxCalls#available()}), else with {@code mount(8)}.
      *
      * @throws IOException also when the option string is longer than {@link LinuxCalls#mountDataLimit()}: the kernel
@@ -34,8 +47,7 @@ final class OverlayMount {
      *                     directories, mounts a read-only overlay without the upper directory
      */
     static void mount(List<Path> lowerTopFirst, Path upper, Path work, Path merged, boolean inProcess) throws IOException {
-        String lower = lowerTopFirst.stream().map(Path::toString).collect(Collectors.joining(":"));
-        String options = "userxattr,lowerdir=" + lower + ",upperdir=" + upper + ",workdir=" + work;
+        String options = options(lowerTopFirst, upper, work);
         int bytes = options.getBytes(StandardCharsets.UTF_8).length;
         int limit = LinuxCalls.mountDataLimit();
         if (bytes > limit) {

@@ -18,7 +18,8 @@ import org.slf4j.LoggerFactory;
  * become overlayfs lower directories; the container writes into its own upper directory, so layers
  * are shared on disk. {@link Strategy#COPY}: every layer is unpacked, in order, into one directory
  * (used when overlayfs is missing). {@link #assemble} falls back from OVERLAY to COPY when
- * {@link OverlaySupport} says overlayfs cannot be mounted.
+ * {@link OverlaySupport} says overlayfs cannot be mounted, and when the image has more layers than one overlay
+ * mount can name (the kernel takes one page of mount options: about 38 layer paths).
  */
 public final class RootfsAssembler {
     private static final Logger log = LoggerFactory.getLogger(RootfsAssembler.class);
@@ -55,10 +56,19 @@ public final class RootfsAssembler {
                 if (lowerTopFirst.isEmpty()) {
                     lowerTopFirst.add(Files.createDirectories(containerDir.resolve("empty")));
                 }
-                Path upper = Files.createDirectories(containerDir.resolve("upper"));
-                Path work = Files.createDirectories(containerDir.resolve("work"));
-                OverlayMount.mount(lowerTopFirst, upper, work, rootfs);
-            } else {
+                Path upper = containerDir.resolve("upper");
+                Path work = containerDir.resolve("work");
+                if (OverlayMount.fits(lowerTopFirst, upper, work)) {
+                    Files.createDirectories(upper);
+                    Files.createDirectories(work);
+                    OverlayMount.mount(lowerTopFirst, upper, work, rootfs);
+                } else {
+                    log.warn("image has too many layers for one overlay mount, copying them instead image={} layers={}",
+                            image.reference(), lowerTopFirst.size());
+                    strategy = Strategy.COPY;
+                }
+            }
+            if (strategy == Strategy.COPY) {
                 for (Digest layer : image.layerDigests()) {
                     unpacker.unpack(blobs.path(layer), rootfs, LayerUnpacker.WhiteoutMode.APPLY);
                 }

@@ -46,6 +46,40 @@ class RootfsAssemblyIT {
         assertThat(tmp.resolve("c1/rootfs")).doesNotExist();
     }
 
+    @Test
+    void anImageWithMoreLayersThanOneOverlayMountCanNameIsCopiedInstead() throws Exception {
+        // given an image of 60 layers: their paths are far more than the one page of options a mount takes
+        StoreFixture s = new StoreFixture(tmp.resolve("store"));
+        List<ImageRecord.Layer> layers = new ArrayList<>();
+        List<String> expected = new ArrayList<>();
+        for (int i = 0; i < 60; i++) {
+            TarBuilder tar = new TarBuilder().file("f" + i, "layer " + i, 0644);
+            if (i == 59) {
+                tar.file(".wh.f0", "", 0644);
+            }
+            layers.add(new ImageRecord.Layer(s.blobs.putBytes(tar.build()).toString(),
+                    "application/vnd.oci.image.layer.v1.tar+gzip", 1));
+            if (i > 0) {
+                expected.add("f" + i);
+            }
+        }
+        ImageRecord image = new ImageRecord("test/many-layers:1", null, Digest.sha256Of(new byte[] {3}).toString(),
+                MediaTypes.OCI_MANIFEST, Digest.sha256Of(new byte[] {4}).toString(), layers, 0);
+
+        // when it is assembled with overlay preferred
+        RootfsAssembler.Rootfs rootfs = s.rootfs.assemble(image, tmp.resolve("c3"), RootfsAssembler.Strategy.OVERLAY);
+        try {
+            // then it is copied, whole and with the top layer's whiteout applied, instead of failing or mounting a
+            // cut-short overlay
+            assertThat(rootfs.strategy()).isEqualTo(RootfsAssembler.Strategy.COPY);
+            assertThat(tree(rootfs.path())).containsExactlyInAnyOrderElementsOf(expected);
+            assertThat(rootfs.path().resolve("f59")).hasContent("layer 59");
+        } finally {
+            s.rootfs.release(rootfs);
+        }
+        assertThat(tmp.resolve("c3/rootfs")).doesNotExist();
+    }
+
     private static List<String> tree(Path root) throws Exception {
         List<String> out = new ArrayList<>();
         try (Stream<Path> walk = Files.walk(root)) {
