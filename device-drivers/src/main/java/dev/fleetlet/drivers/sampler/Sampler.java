@@ -255,12 +255,16 @@ public final class Sampler implements AutoCloseable {
         long earliest = Long.MAX_VALUE;
         for (int i = 0, n = tasks.size(); i < n; i++) {
             Task t = tasks.get(i);
+            // runs before state: the lane sets READING and then counts the run, so a count read first belongs to
+            // the state read after it or an older one (the current slot), never to the next slot while this read
+            // is still IDLE — which would put off the check of a read that has just started by one interval
+            long runs = t.runs;
             int state = t.state.get();
             long deadline;
             if (state == READING) {
                 deadline = t.readStart + t.timeoutNanos;
             } else if (state == IDLE) {
-                long next = t.start + t.runs * t.intervalNanos;
+                long next = t.start + runs * t.intervalNanos;
                 deadline = (next - now < 0 ? now : next) + t.timeoutNanos;
             } else {
                 // TIMED_OUT: once its stuck read returns (IDLE) the next run is watched again; look again after

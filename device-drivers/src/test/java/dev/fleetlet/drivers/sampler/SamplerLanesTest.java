@@ -136,12 +136,16 @@ class SamplerLanesTest {
                     && of("b", "temperature").size() == 1 && !a.inRead.get() && !b.inRead.get());
             long startedAt = a.startedAt.peek();
 
-            // then the watchdog's next check is when the next reads (due 1 s after the first) could have timed
-            // out, 2 s after the start: one wake-up per second for both sensors, not one every 250 ms
+            // then the watchdog's next check is when the next reads (due 1 s after the last ones) could have timed
+            // out: 2 s after the first start while only the first reads were made — one wake-up per second for
+            // both sensors, not one every 250 ms. A test thread stalled past the next reads (loaded machine) sees
+            // one more second per read made meanwhile; reads are instantaneous, so each read counted has finished.
             long now = System.nanoTime();
             long delay = sampler.nextCheckDelay(now);
-            assertThat(Duration.ofNanos(now + delay - startedAt)).isBetween(Duration.ofMillis(1900),
-                    Duration.ofMillis(2100));
+            int reads = Math.min(a.startedAt.size(), b.startedAt.size());
+            Duration expected = Duration.ofSeconds(reads + 1);
+            assertThat(Duration.ofNanos(now + delay - startedAt)).isBetween(expected.minusMillis(100),
+                    expected.plusMillis(100));
         }
     }
 
