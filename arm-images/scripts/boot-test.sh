@@ -96,8 +96,13 @@ DBG
 )
 debugfs -R "cat /etc/fleetlet/agent.yml" "$rootfs" 2>/dev/null | grep -q 'type: simulated' || {
   echo "boot-test: could not write agent.yml into the disk copy" >&2; exit 1; }
-mcopy -i "$work/disk.img@@$((boot_off * 512))" ::/vmlinuz "$work/vmlinuz"
-mcopy -i "$work/disk.img@@$((boot_off * 512))" ::/initrd.img "$work/initrd.img"
+# The kernel and initrd config.txt names (versioned, as raspi-firmware's kernel hook names them).
+config="$(mtype -i "$work/disk.img@@$((boot_off * 512))" ::/config.txt | tr -d '\r')"
+kernel_file="$(printf '%s\n' "$config" | sed -n 's/^kernel=//p' | tail -n1)"
+initrd_file="$(printf '%s\n' "$config" | sed -n 's/^initramfs[[:space:]]\+\([^[:space:]]*\).*/\1/p' | tail -n1)"
+[ -n "$kernel_file" ] && [ -n "$initrd_file" ] || { echo "boot-test: config.txt names no kernel= or initramfs" >&2; exit 1; }
+mcopy -i "$work/disk.img@@$((boot_off * 512))" "::/$kernel_file" "$work/vmlinuz"
+mcopy -i "$work/disk.img@@$((boot_off * 512))" "::/$initrd_file" "$work/initrd.img"
 cmdline="$(mtype -i "$work/disk.img@@$((boot_off * 512))" ::/cmdline.txt | tr -d '\r\n' | sed -e 's/console=[^ ]*//g' -e 's/  */ /g')"
 truncate -s +512M "$work/disk.img"
 stamp "disk ready: injected, kernel cmdline: console=ttyAMA0 $cmdline"

@@ -3,11 +3,12 @@
 # on the host, without chroot or emulation (fast; the build's iteration loop). Also runs on the small
 # fixture tree of the static tests.
 #   customize-tree.sh TREE
-# Writes: the overlay (units, journald, watchdog, network, first-boot scripts), fstab, config.txt and
-# cmdline.txt under TREE/boot/firmware (the FAT partition's content), enabled units as symlinks.
+# Writes: the overlay (units, journald, watchdog, network, first-boot scripts, raspi-firmware's boot inputs),
+# fstab, ROOTPART/CONSOLES/CMA in /etc/default/raspi-firmware, config.txt and cmdline.txt under TREE/boot/firmware
+# (the FAT partition's content, as raspi-firmware's kernel hook writes them), enabled units as symlinks.
 # Removes: SSH host keys, the machine id, ssh.service enablement, apt caches.
 # Environment: FLEETLET_DISK_ID (MBR disk identifier, 8 hex digits; default f1ee7e70) names the
-# partitions in fstab and cmdline.txt (PARTUUID=<id>-01/-02).
+# partitions in fstab, /etc/default/raspi-firmware and cmdline.txt (PARTUUID=<id>-01/-02).
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 tree="${1:?usage: customize-tree.sh TREE}"
@@ -63,47 +64,71 @@ PARTUUID=${disk_id}-01  /boot/firmware vfat  defaults,noatime,umask=0077,flush  
 FSTAB
 mkdir -p "$tree/boot/firmware"
 
-# 5. Boot partition content: firmware, kernel, initrd and device trees go to TREE/boot/firmware
-# (raspi-firmware put them there in a real build); config.txt and cmdline.txt are ours.
-kernel="$(cd "$tree/boot" && ls vmlinuz-* 2>/dev/null | sort -V | tail -n1 || true)"
-if [ -n "$kernel" ]; then
-  version="${kernel#vmlinuz-}"
-  # raspi-firmware's kernel hook copied the versioned files; the boot partition keeps one fixed-name pair.
-  rm -f "$tree/boot/firmware/vmlinuz-"* "$tree/boot/firmware/initrd.img-"*
-  cp "$tree/boot/$kernel" "$tree/boot/firmware/vmlinuz"
-  [ -f "$tree/boot/initrd.img-$version" ] && cp "$tree/boot/initrd.img-$version" "$tree/boot/firmware/initrd.img"
-  if [ -d "$tree/usr/lib/raspi-firmware" ]; then
-    cp -r "$tree/usr/lib/raspi-firmware/." "$tree/boot/firmware/"
-  fi
-  dtbs="$tree/usr/lib/linux-image-$version/broadcom"
-  if [ -d "$dtbs" ]; then cp "$dtbs"/bcm*.dtb "$tree/boot/firmware/"; fi
-  if [ -d "$tree/usr/lib/linux-image-$version/overlays" ]; then
-    mkdir -p "$tree/boot/firmware/overlays"; cp "$tree/usr/lib/linux-image-$version/overlays/"*.dtbo "$tree/boot/firmware/overlays/"
-  fi
+# 5. Boot configuration, the Debian way: raspi-firmware's kernel hook (/etc/kernel/postinst.d/z50-raspi-firmware,
+# also run from its postrm and initramfs post-update hooks) rewrites config.txt and cmdline.txt from scratch on
+# every kernel or initramfs update, from /etc/default/raspi-firmware (ROOTPART, CONSOLES, CMA),
+# /etc/default/raspi-firmware-custom (appended to config.txt; in the overlay) and /etc/default/raspi-extra-cmdline
+# (appended to cmdline.txt; in the overlay). The image sets those inputs and writes its first config.txt and
+# cmdline.txt the way the hook does from them, so a kernel upgrade on a board changes only the kernel and initrd
+# names. Checked against the real hook under qemu-user by scripts/verify-kernel-hook.sh.
+rootpart="PARTUUID=${disk_id}-02"
+consoles="tty0 ttyS1,115200"
+defaults="$tree/etc/default/raspi-firmware"
+mkdir -p "$tree/etc/default"
+touch "$defaults"
+sed -i '/^# >>> Fleetlet image/,/^# <<< Fleetlet image/d' "$defaults"
+cat >> "$defaults" <<DEFAULTS
+# >>> Fleetlet image: set by the image build (arm-images/scripts/customize-tree.sh)
+# Root by partition UUID (SD card or USB drive alike); serial console on the GPIO header and the screen;
+# CMA=0: no cma= argument (the kernel's default pool) - the package's 64M default would add one on Pi 3 and
+# Zero 2 W only, decided on the board, so one image for all boards would get a different line after an upgrade.
+ROOTPART="${rootpart}"
+CONSOLES="${consoles}"
+CMA=0
+# <<< Fleetlet image
+DEFAULTS
+for f in raspi-firmware-custom raspi-extra-cmdline; do
+  [ -f "$tree/etc/default/$f" ] || { echo "customize: $tree/etc/default/$f missing (overlay not copied?)" >&2; exit 1; }
+done
+
+# Boot partition content: firmware, kernel, initrd and device trees go to TREE/boot/firmware under the names
+# raspi-firmware's hook uses (versioned kernel and initrd: the hook deletes the ones no longer in /boot).
+kernel="$(cd "$tree/boot" && ls vmlinuz-* 2>/dev/null | grep -E -v '\.(dpkg-bak|old-dkms)$' | sort -V | tail -n1 || true)"
+initrd="$(cd "$tree/boot" && ls initrd.img-* 2>/dev/null | grep -E -v '\.(dpkg-bak|old-dkms)$' | sort -V | tail -n1 || true)"
+[ -n "$kernel" ] && [ -n "$initrd" ] || { echo "customize: no /boot/vmlinuz-* and /boot/initrd.img-* in $tree" >&2; exit 1; }
+version="${kernel#vmlinuz-}"
+rm -f "$tree/boot/firmware/vmlinuz" "$tree/boot/firmware/initrd.img" "$tree/boot/firmware/vmlinuz-"* "$tree/boot/firmware/initrd.img-"*
+cp "$tree/boot/$kernel" "$tree/boot/$initrd" "$tree/boot/firmware/"
+if [ -d "$tree/usr/lib/raspi-firmware" ]; then
+  cp -r "$tree/usr/lib/raspi-firmware/." "$tree/boot/firmware/"
 fi
-cat > "$tree/boot/firmware/config.txt" <<'CFG'
-# Fleetlet image (Debian bookworm arm64) - Raspberry Pi boot configuration.
-# Boards: Pi 3 / 3+, Pi 4 / 400 / CM4, Zero 2 W on Debian's linux-image-arm64. Not Pi 5.
-[all]
-arm_64bit=1
-kernel=vmlinuz
-initramfs initrd.img followkernel
-# Serial console on the GPIO header (ttyS1 on Pi 3/4/Zero 2 W with Bluetooth on the PL011).
-enable_uart=1
-upstream_kernel=1
-# Peripherals used by Fleetlet sensors: I2C bus 1 (/dev/i2c-1 via i2c-dev; enabled in the upstream device
-# trees), the SoC watchdog (systemd RuntimeWatchdogSec pings it). 1-Wire on GPIO 4 (DS18B20) is a node the
-# image writes into each board's .dtb (/usr/lib/fleetlet-image/onewire-dtb): Debian ships no overlays.
-dtparam=i2c_arm=on
-dtparam=watchdog=on
-disable_overscan=1
-CFG
+dtbs="$tree/usr/lib/linux-image-$version/broadcom"
+if [ -d "$dtbs" ]; then cp "$dtbs"/bcm*.dtb "$tree/boot/firmware/"; fi
+{
+  echo "# Generated by the Fleetlet image build; raspi-firmware's kernel hook rewrites it on kernel updates."
+  echo "# Change it through /etc/default/raspi-firmware, /etc/default/raspi-firmware-custom and"
+  echo "# /etc/default/raspi-extra-cmdline, then: update-initramfs -u -k all"
+  echo
+  echo "arm_64bit=1"
+  echo
+  echo "enable_uart=1"
+  echo "upstream_kernel=1"
+  echo
+  echo "kernel=$kernel"
+  echo "initramfs $initrd"
+  echo
+  echo "# Inserted by /etc/default/raspi-firmware-custom"
+  cat "$tree/etc/default/raspi-firmware-custom"
+} > "$tree/boot/firmware/config.txt"
+extra="$(tr '\n' ' ' < "$tree/etc/default/raspi-extra-cmdline")"
+cmdline=""
+for c in $consoles; do cmdline="$cmdline console=$c"; done
+# shellcheck disable=SC2086 # word splitting normalises the spaces
+echo $cmdline root="$rootpart" rw fsck.repair=yes net.ifnames=0 rootwait $extra > "$tree/boot/firmware/cmdline.txt"
 # 1-Wire: the node goes into every Raspberry Pi .dtb on the boot partition (host fdtput; the same script runs on
 # the board after kernel installs and at boot).
 if ls "$tree/boot/firmware/"bcm*.dtb >/dev/null 2>&1; then
   command -v fdtput >/dev/null 2>&1 || { echo "customize: fdtput missing; install: apt-get install device-tree-compiler" >&2; exit 1; }
   sh "$tree/usr/lib/fleetlet-image/onewire-dtb" "$tree/boot/firmware"
 fi
-printf 'console=tty0 console=ttyS1,115200 root=PARTUUID=%s-02 rootfstype=ext4 rootwait fsck.repair=yes net.ifnames=0 cgroup_enable=memory\n' \
-  "$disk_id" > "$tree/boot/firmware/cmdline.txt"
 echo "customize: done (kernel ${kernel:-none})"

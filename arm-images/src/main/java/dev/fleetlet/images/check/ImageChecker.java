@@ -9,7 +9,9 @@ import java.util.regex.Pattern;
 
 /**
  * Checks a Fleetlet Raspberry Pi image against what the image build promises, reading it without mounting:
- * partition table, boot files ({@code config.txt}, {@code cmdline.txt}, the board device trees), enabled units, the hooks
+ * partition table, boot files ({@code config.txt}, {@code cmdline.txt}, the versioned kernel and initrd, the board device
+ * trees), the raspi-firmware inputs that keep that boot configuration through kernel updates on a board
+ * ({@link BootConfigInputs}), enabled units, the hooks
  * that put the 1-Wire node back into device trees the Debian packages replace, absence of baked-in
  * identities and secrets, and the provisioning files written by {@code fleetctl image inject}.
  *
@@ -42,6 +44,7 @@ public final class ImageChecker {
             FatFiles fat = new FatFiles(disk);
             Ext4Files ext4 = new Ext4Files(disk);
             checkBootFiles(fat, disk, checks);
+            checks.add(BootConfigInputs.check(ext4, disk.diskId()));
             checkUnits(ext4, checks);
             checkOneWireHooks(ext4, checks);
             checkNoIdentities(ext4, checks);
@@ -64,6 +67,7 @@ public final class ImageChecker {
             }
             checks.add(missing.isEmpty() ? pass("config.txt", "arm_64bit, I2C and watchdog on")
                     : fail("config.txt", "lacks " + String.join(", ", missing)));
+            checks.add(checkKernelFiles(lines, fat.rootNames()));
         }
         checks.add(DeviceTrees.check(fat));
         Optional<String> cmdline = fat.read("cmdline.txt");
@@ -87,6 +91,38 @@ public final class ImageChecker {
             checks.add(problems.isEmpty() ? pass("cmdline.txt", "cgroup_enable=memory, " + expectedRoot)
                     : fail("cmdline.txt", String.join("; ", problems)));
         }
+    }
+
+    /**
+     * The kernel and initrd that config.txt names must be on the boot partition, under the versioned names
+     * raspi-firmware's kernel hook uses ({@code vmlinuz-<version>}, {@code initrd.img-<version>}): the hook deletes
+     * versioned files whose kernel left /boot and never updates fixed-name ones, which would go stale.
+     */
+    private static CheckReport.Check checkKernelFiles(List<String> configLines, List<String> bootNames) {
+        Optional<String> kernel = configLines.stream().filter(l -> l.startsWith("kernel=")).reduce((a, b) -> b)
+                .map(l -> l.substring("kernel=".length()).strip());
+        Optional<String> initrd = configLines.stream().filter(l -> l.startsWith("initramfs ")).reduce((a, b) -> b)
+                .map(l -> l.substring("initramfs ".length()).strip().split("\\s+")[0]);
+        List<String> problems = new ArrayList<>();
+        bootFileProblem("kernel=", kernel, "vmlinuz-", bootNames).ifPresent(problems::add);
+        bootFileProblem("initramfs", initrd, "initrd.img-", bootNames).ifPresent(problems::add);
+        return problems.isEmpty()
+                ? pass("kernel-files", kernel.orElseThrow() + " and " + initrd.orElseThrow() + " on the boot partition")
+                : fail("kernel-files", String.join("; ", problems));
+    }
+
+    private static Optional<String> bootFileProblem(String directive, Optional<String> name, String prefix,
+                                                    List<String> bootNames) {
+        if (name.isEmpty()) {
+            return Optional.of("config.txt has no " + directive + " line");
+        }
+        if (!name.get().startsWith(prefix)) {
+            return Optional.of(directive + " names " + name.get() + ", not a versioned " + prefix + "<version>");
+        }
+        if (!bootNames.contains(name.get())) {
+            return Optional.of(directive + " names " + name.get() + ", which is not on the boot partition");
+        }
+        return Optional.empty();
     }
 
     private static void checkUnits(Ext4Files ext4, List<CheckReport.Check> checks) {

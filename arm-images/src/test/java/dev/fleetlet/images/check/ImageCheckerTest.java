@@ -50,6 +50,29 @@ class ImageCheckerTest {
         assertThat(report.get("device-trees").detail()).isEqualTo("1-Wire on GPIO 4 and I2C bus 1 in 1 board device trees");
         assertThat(report.get("onewire-hooks").detail())
                 .isEqualTo("1-Wire re-applied after kernel installs and removals and initramfs updates");
+        assertThat(report.get("kernel-files").detail())
+                .isEqualTo("vmlinuz-6.1.0-99-arm64 and initrd.img-6.1.0-99-arm64 on the boot partition");
+        assertThat(report.get("boot-config-inputs").detail()).isEqualTo("raspi-firmware's kernel hook keeps "
+                + "ROOTPART=PARTUUID=f1ee7e70-02, the dtparam lines, rootfstype=ext4 and cgroup_enable=memory");
+    }
+
+    @Test
+    void refusesAKernelSettingThatWouldKeepNewKernelsOffTheBootPartition() throws Exception {
+        // given a tree whose /etc/default/raspi-firmware pins the kernel to a fixed name
+        Path tree = FixtureImage.tree(dir.resolve("pinned"));
+        Files.createDirectories(tree.resolve("etc/default"));
+        Files.writeString(tree.resolve("etc/default/raspi-firmware"), "#KERNEL=\"auto\"\nKERNEL=\"vmlinuz\"\n#ROOTPART=/dev/mmcblk0p2\n");
+        Path pinned = dir.resolve("pinned.img");
+        FixtureImage.script("image-from-tree.sh", tree.toString(), pinned.toString());
+        FixtureImage.delete(tree);
+
+        // when
+        CheckReport report = checker.check(pinned, ImageChecker.Expect.GENERIC);
+
+        // then the build's own settings were added (ROOTPART), the pinned kernel is named
+        assertThat(report.failures()).extracting(CheckReport.Check::name).containsExactly("boot-config-inputs");
+        assertThat(report.get("boot-config-inputs").detail()).isEqualTo(
+                "/etc/default/raspi-firmware: KERNEL is vmlinuz, not auto (new kernels would not reach the boot partition)");
     }
 
     @Test
@@ -116,8 +139,11 @@ class ImageCheckerTest {
         Path tree = FixtureImage.tree(dir.resolve("raw"));
         Files.writeString(tree.resolve("etc/shadow"), "root:$y$j9T$fixturehash:19000:0:99999:7:::\n");
         Path boot = Files.createDirectories(dir.resolve("raw/boot"));
-        Files.writeString(boot.resolve("config.txt"), "arm_64bit=1\n");
+        // boot files as the first images had them: fixed kernel and initrd names the kernel hook never updates
+        Files.writeString(boot.resolve("config.txt"), "arm_64bit=1\nkernel=vmlinuz\ninitramfs initrd.img followkernel\n");
         Files.writeString(boot.resolve("cmdline.txt"), "console=tty0 root=/dev/mmcblk0p2\n");
+        Files.writeString(boot.resolve("vmlinuz"), "fixture kernel\n");
+        Files.writeString(boot.resolve("initrd.img"), "fixture initrd\n");
         Files.copy(tree.resolve(FixtureImage.BOARD_DTB), boot.resolve("bcm2711-rpi-4-b.dtb")); // as Debian ships it
         Files.createDirectories(tree.resolve("boot/firmware"));
         Path raw = dir.resolve("raw.img");
@@ -130,7 +156,11 @@ class ImageCheckerTest {
         // then
         assertThat(report.failures()).extracting(CheckReport.Check::name).contains(
                 "config.txt", "device-trees", "cmdline.txt", "agent-enabled", "ssh-off", "no-host-keys", "machine-id",
-                "no-secrets", "onewire-hooks");
+                "no-secrets", "onewire-hooks", "kernel-files", "boot-config-inputs");
+        assertThat(report.get("kernel-files").detail()).isEqualTo("kernel= names vmlinuz, not a versioned vmlinuz-<version>; "
+                + "initramfs names initrd.img, not a versioned initrd.img-<version>");
+        assertThat(report.get("boot-config-inputs").detail()).isEqualTo("/etc/default/raspi-firmware missing; "
+                + "/etc/default/raspi-firmware-custom missing; /etc/default/raspi-extra-cmdline missing");
         assertThat(report.get("onewire-hooks").detail()).isEqualTo(
                 "no /etc/kernel/postinst.d/zz-fleetlet-onewire; no /etc/kernel/postrm.d/zz-fleetlet-onewire; "
                         + "no /etc/initramfs/post-update.d/zz-fleetlet-onewire");
