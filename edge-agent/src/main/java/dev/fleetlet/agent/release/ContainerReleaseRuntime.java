@@ -98,6 +98,11 @@ public final class ContainerReleaseRuntime implements ReleaseRuntime {
         return state.current();
     }
 
+    @Override
+    public Optional<Release> running() {
+        return Optional.ofNullable(state.current());
+    }
+
     /** Time between the old release's first service being stopped and the new release being up, in the last update. */
     public Optional<Duration> lastServiceGap() {
         return Optional.ofNullable(lastServiceGap);

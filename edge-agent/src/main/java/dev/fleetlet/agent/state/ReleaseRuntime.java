@@ -3,6 +3,7 @@ package dev.fleetlet.agent.state;
 import dev.fleetlet.protocol.message.Release;
 import dev.fleetlet.protocol.message.ServiceStatus;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The port through which the {@link Executor} runs release steps. The container runtime implements it
@@ -78,6 +79,12 @@ public interface ReleaseRuntime {
     /** Per-service status of the running release, for the reported state; empty when nothing runs. */
     List<ServiceStatus> services();
 
+    /**
+     * The release the runtime runs, as its own records say (after a restart: the one its recovery settled on);
+     * empty when none. The reconciler plans from this when it differs from the applied state it keeps itself.
+     */
+    Optional<Release> running();
+
     /** The reason every release step fails with in a build without a container runtime. */
     String UNAVAILABLE_REASON = "container runtime not available in this build";
 
@@ -97,6 +104,11 @@ public interface ReleaseRuntime {
             @Override
             public List<ServiceStatus> services() {
                 return List.of();
+            }
+
+            @Override
+            public Optional<Release> running() {
+                return Optional.empty();
             }
         };
     }

@@ -9,9 +9,11 @@ import dev.fleetlet.protocol.codec.ProtocolCodec;
 import dev.fleetlet.protocol.codec.Rejection;
 import dev.fleetlet.protocol.message.DesiredState;
 import dev.fleetlet.protocol.message.DeviceEvent;
+import dev.fleetlet.protocol.message.Release;
 import dev.fleetlet.protocol.message.ReportedState;
 import java.io.IOException;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -141,7 +143,7 @@ public final class StateReconciler implements AutoCloseable {
     }
 
     private void reconcile(DesiredState state, String note) {
-        CurrentState current = applied.load();
+        CurrentState current = withRunningRelease(applied.load());
         List<Step> plan = Planner.plan(current, state);
         if (plan.isEmpty() && current.generation() == state.generation()) {
             journal.finish();
@@ -150,6 +152,23 @@ public final class StateReconciler implements AutoCloseable {
             return;
         }
         executor.execute(state.generation(), current, plan, note);
+    }
+
+    /**
+     * The applied state, but with the release the runtime actually runs when the two name different releases: the
+     * runtime's records recovered to another release than the one applied last (a power cut between the runtime's
+     * commit and the applied state's save), or could not be read at all and nothing runs. The plan then starts
+     * from what runs, so the device reinstalls what it should run instead of reporting it applied.
+     */
+    private CurrentState withRunningRelease(CurrentState recorded) {
+        Release running = runtime.running().orElse(null);
+        String runningId = running == null ? null : running.id();
+        if (Objects.equals(runningId, recorded.releaseId())) {
+            return recorded;
+        }
+        log.warn("the applied state names release={} but the container runtime runs release={}: planning from what runs",
+                recorded.releaseId(), runningId);
+        return new CurrentState(recorded.generation(), running, recorded.config());
     }
 
     private void reject(Rejection rejection, long generationHint) {

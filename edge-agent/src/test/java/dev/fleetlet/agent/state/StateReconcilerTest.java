@@ -201,6 +201,41 @@ class StateReconcilerTest {
     }
 
     @Test
+    void reinstallsTheAppliedReleaseWhenTheRuntimeRunsNothingAfterARestart() {
+        // given release A applied for generation 2
+        FakeReleaseRuntime runtime = new FakeReleaseRuntime();
+        new StateHarness(dir, runtime).reconciler.handle(desired(2, A, Map.of()));
+        // when the agent restarts and the runtime's own records could not be read: its recovery left nothing running
+        runtime.running = null;
+        runtime.calls.clear();
+        StateHarness after = new StateHarness(dir, runtime);
+        after.reconciler.reconcileFromDisk();
+        // then A is installed again rather than reported applied while nothing runs
+        assertThat(runtime.calls).containsExactly("install app-1.0.0");
+        assertThat(runtime.running().orElseThrow().id()).isEqualTo("app-1.0.0");
+        assertThat(after.lastReport().status()).isEqualTo(ReportedState.Status.APPLIED);
+        assertThat(after.applied.load().releaseId()).isEqualTo("app-1.0.0");
+    }
+
+    @Test
+    void updatesFromTheReleaseTheRuntimeRunsWhenItRecoveredToAnOlderOne() {
+        // given B applied for generation 3 (after A), but the runtime recovered to A (its records lost the update)
+        FakeReleaseRuntime runtime = new FakeReleaseRuntime();
+        StateHarness before = new StateHarness(dir, runtime);
+        before.reconciler.handle(desired(2, A, Map.of()));
+        before.reconciler.handle(desired(3, B, Map.of()));
+        runtime.running = A;
+        runtime.calls.clear();
+        // when the agent restarts
+        StateHarness after = new StateHarness(dir, runtime);
+        after.reconciler.reconcileFromDisk();
+        // then it updates A to B, naming A as the release it replaces, and B runs
+        assertThat(runtime.calls).containsExactly("install app-1.1.0 replacing app-1.0.0", "remove app-1.0.0");
+        assertThat(runtime.running().orElseThrow().id()).isEqualTo("app-1.1.0");
+        assertThat(after.lastReport().status()).isEqualTo(ReportedState.Status.APPLIED);
+    }
+
+    @Test
     void resumesAfterARestartInTheMiddleOfAStepAndSaysSo() throws Exception {
         // given: a run that stopped during step 1 of generation 3 (journal left behind, nothing applied)
         StateHarness before = new StateHarness(dir, ReleaseRuntime.unavailable());
