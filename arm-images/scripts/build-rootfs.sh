@@ -84,7 +84,7 @@ mmdebstrap \
   --customize-hook='set -e; rm -f "$1/usr/sbin/update-initramfs"
     chroot "$1" dpkg-divert --local --rename --divert /usr/sbin/update-initramfs.fleetlet --remove /usr/sbin/update-initramfs
     test -x "$1/usr/sbin/update-initramfs"
-    printf "# Fleetlet image: only the modules in /etc/initramfs-tools/modules (SD/MMC, USB storage, ext4, virtio).\nMODULES=list\n" \
+    printf "# Fleetlet image: only the modules in /etc/initramfs-tools/modules (SD/MMC, USB storage, ext4, virtio).\nMODULES=list\n# The root file system is ext4: the fsck hook puts fsck into the initrd (it cannot probe the root device in a build).\n# cmdline.txt has rw (raspi-firmware writes it), so the initrd checks the root file system, not systemd.\nFSTYPE=ext4\n" \
       > "$1/etc/initramfs-tools/conf.d/fleetlet"' \
   --customize-hook="upload $modules_file /etc/initramfs-tools/modules" \
   --customize-hook='set -e; version="$(ls "$1/lib/modules" | sort -V | tail -n1)"

@@ -18,7 +18,10 @@ import java.util.regex.Pattern;
  *   <li>{@code /etc/default/raspi-firmware-custom} (appended to config.txt): {@code dtparam=i2c_arm=on} and
  *   {@code dtparam=watchdog=on};</li>
  *   <li>{@code /etc/default/raspi-extra-cmdline} (appended to cmdline.txt; one line, no comments):
- *   {@code rootfstype=ext4} and {@code cgroup_enable=memory}.</li>
+ *   {@code rootfstype=ext4} and {@code cgroup_enable=memory};</li>
+ *   <li>{@code /etc/initramfs-tools/conf.d/fleetlet}: {@code FSTYPE=ext4}. The hook always writes {@code rw}, so
+ *   systemd never checks the root file system ({@code ConditionPathIsReadWrite=!/}); the initrd must, and
+ *   initramfs-tools adds {@code fsck} to it only when it knows the root file system type.</li>
  * </ul>
  * A missing file or setting fails the check named {@code boot-config-inputs} with each problem named.
  */
@@ -26,6 +29,7 @@ final class BootConfigInputs {
     static final String DEFAULTS = "/etc/default/raspi-firmware";
     static final String CUSTOM = "/etc/default/raspi-firmware-custom";
     static final String EXTRA_CMDLINE = "/etc/default/raspi-extra-cmdline";
+    static final String INITRAMFS_CONF = "/etc/initramfs-tools/conf.d/fleetlet";
     static final String NAME = "boot-config-inputs";
 
     private BootConfigInputs() {
@@ -79,9 +83,14 @@ final class BootConfigInputs {
                 }
             }
         }
+        // the hook writes rw: the initrd must check the root file system (systemd-fsck-root skips a read-write root)
+        if (ext4.read(INITRAMFS_CONF).flatMap(c -> lastAssignment(c, "FSTYPE")).filter("ext4"::equals).isEmpty()) {
+            problems.add(INITRAMFS_CONF + ": FSTYPE is not ext4 (the initrd gets no fsck, and with rw on the command line"
+                    + " nothing checks the root file system)");
+        }
         return problems.isEmpty()
                 ? new CheckReport.Check(NAME, true, "raspi-firmware's kernel hook keeps ROOTPART=" + rootpart
-                        + ", the dtparam lines, rootfstype=ext4 and cgroup_enable=memory")
+                        + ", the dtparam lines, rootfstype=ext4 and cgroup_enable=memory; initrd fsck for ext4")
                 : new CheckReport.Check(NAME, false, String.join("; ", problems));
     }
 

@@ -63,6 +63,7 @@ final class FixtureImage {
                 + "  provisioningFile: /boot/firmware/fleetlet-provisioning.json\n");
         write(t, "lib/systemd/system/fleetlet-agent.service", "[Unit]\nDescription=fixture\n");
         write(t, "lib/systemd/system/ssh.service", "[Unit]\nDescription=fixture\n");
+        write(t, "etc/initramfs-tools/conf.d/fleetlet", "MODULES=list\nFSTYPE=ext4\n"); // as stage 1 writes it
         write(t, "boot/vmlinuz-6.1.0-99-arm64", "fixture kernel\n");
         write(t, "boot/initrd.img-6.1.0-99-arm64", "fixture initrd\n");
         write(t, "usr/lib/raspi-firmware/start4.elf", "fixture firmware\n");

@@ -53,13 +53,15 @@ class ImageCheckerTest {
         assertThat(report.get("kernel-files").detail())
                 .isEqualTo("vmlinuz-6.1.0-99-arm64 and initrd.img-6.1.0-99-arm64 on the boot partition");
         assertThat(report.get("boot-config-inputs").detail()).isEqualTo("raspi-firmware's kernel hook keeps "
-                + "ROOTPART=PARTUUID=f1ee7e70-02, the dtparam lines, rootfstype=ext4 and cgroup_enable=memory");
+                + "ROOTPART=PARTUUID=f1ee7e70-02, the dtparam lines, rootfstype=ext4 and cgroup_enable=memory; initrd fsck for ext4");
     }
 
     @Test
-    void refusesAKernelSettingThatWouldKeepNewKernelsOffTheBootPartition() throws Exception {
-        // given a tree whose /etc/default/raspi-firmware pins the kernel to a fixed name
+    void refusesBootInputsThatPinTheKernelOrLeaveFsckOutOfTheInitrd() throws Exception {
+        // given a tree whose /etc/default/raspi-firmware pins the kernel to a fixed name, and whose initramfs
+        // configuration leaves the root file system type to probing (no fsck in the initrd)
         Path tree = FixtureImage.tree(dir.resolve("pinned"));
+        Files.writeString(tree.resolve("etc/initramfs-tools/conf.d/fleetlet"), "MODULES=list\n");
         Files.createDirectories(tree.resolve("etc/default"));
         Files.writeString(tree.resolve("etc/default/raspi-firmware"), "#KERNEL=\"auto\"\nKERNEL=\"vmlinuz\"\n#ROOTPART=/dev/mmcblk0p2\n");
         Path pinned = dir.resolve("pinned.img");
@@ -69,10 +71,12 @@ class ImageCheckerTest {
         // when
         CheckReport report = checker.check(pinned, ImageChecker.Expect.GENERIC);
 
-        // then the build's own settings were added (ROOTPART), the pinned kernel is named
+        // then the build's own settings were added (ROOTPART), the pinned kernel and the missing FSTYPE are named
         assertThat(report.failures()).extracting(CheckReport.Check::name).containsExactly("boot-config-inputs");
         assertThat(report.get("boot-config-inputs").detail()).isEqualTo(
-                "/etc/default/raspi-firmware: KERNEL is vmlinuz, not auto (new kernels would not reach the boot partition)");
+                "/etc/default/raspi-firmware: KERNEL is vmlinuz, not auto (new kernels would not reach the boot partition); "
+                        + "/etc/initramfs-tools/conf.d/fleetlet: FSTYPE is not ext4 (the initrd gets no fsck, and with rw on "
+                        + "the command line nothing checks the root file system)");
     }
 
     @Test
