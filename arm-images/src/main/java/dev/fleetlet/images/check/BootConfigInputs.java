@@ -21,7 +21,10 @@ import java.util.regex.Pattern;
  *   {@code rootfstype=ext4} and {@code cgroup_enable=memory};</li>
  *   <li>{@code /etc/initramfs-tools/conf.d/fleetlet}: {@code FSTYPE=ext4}. The hook always writes {@code rw}, so
  *   systemd never checks the root file system ({@code ConditionPathIsReadWrite=!/}); the initrd must, and
- *   initramfs-tools adds {@code fsck} to it only when it knows the root file system type.</li>
+ *   initramfs-tools adds {@code fsck} to it only when it knows the root file system type;</li>
+ *   <li>{@code /etc/apt/apt.conf.d/50fleetlet-keep-config}: {@code --force-confold}. {@code /etc/default/raspi-firmware}
+ *   is a configuration file of the package: an update shipping a new version of it would otherwise stop an
+ *   unattended upgrade to ask, or replace the image's settings.</li>
  * </ul>
  * A missing file or setting fails the check named {@code boot-config-inputs} with each problem named.
  */
@@ -30,6 +33,7 @@ final class BootConfigInputs {
     static final String CUSTOM = "/etc/default/raspi-firmware-custom";
     static final String EXTRA_CMDLINE = "/etc/default/raspi-extra-cmdline";
     static final String INITRAMFS_CONF = "/etc/initramfs-tools/conf.d/fleetlet";
+    static final String APT_KEEP_CONFIG = "/etc/apt/apt.conf.d/50fleetlet-keep-config";
     static final String NAME = "boot-config-inputs";
 
     private BootConfigInputs() {
@@ -88,9 +92,13 @@ final class BootConfigInputs {
             problems.add(INITRAMFS_CONF + ": FSTYPE is not ext4 (the initrd gets no fsck, and with rw on the command line"
                     + " nothing checks the root file system)");
         }
+        if (ext4.read(APT_KEEP_CONFIG).filter(c -> c.contains("\"--force-confold\"")).isEmpty()) {
+            problems.add(APT_KEEP_CONFIG + " missing or without --force-confold (a package update could replace "
+                    + DEFAULTS + " and its ROOTPART)");
+        }
         return problems.isEmpty()
                 ? new CheckReport.Check(NAME, true, "raspi-firmware's kernel hook keeps ROOTPART=" + rootpart
-                        + ", the dtparam lines, rootfstype=ext4 and cgroup_enable=memory; initrd fsck for ext4")
+                        + ", the dtparam lines, rootfstype=ext4 and cgroup_enable=memory; initrd fsck for ext4; apt keeps them")
                 : new CheckReport.Check(NAME, false, String.join("; ", problems));
     }
 

@@ -53,7 +53,8 @@ class ImageCheckerTest {
         assertThat(report.get("kernel-files").detail())
                 .isEqualTo("vmlinuz-6.1.0-99-arm64 and initrd.img-6.1.0-99-arm64 on the boot partition");
         assertThat(report.get("boot-config-inputs").detail()).isEqualTo("raspi-firmware's kernel hook keeps "
-                + "ROOTPART=PARTUUID=f1ee7e70-02, the dtparam lines, rootfstype=ext4 and cgroup_enable=memory; initrd fsck for ext4");
+                + "ROOTPART=PARTUUID=f1ee7e70-02, the dtparam lines, rootfstype=ext4 and cgroup_enable=memory; initrd fsck for ext4; "
+                + "apt keeps them");
     }
 
     @Test
@@ -164,7 +165,9 @@ class ImageCheckerTest {
         assertThat(report.get("kernel-files").detail()).isEqualTo("kernel= names vmlinuz, not a versioned vmlinuz-<version>; "
                 + "initramfs names initrd.img, not a versioned initrd.img-<version>");
         assertThat(report.get("boot-config-inputs").detail()).isEqualTo("/etc/default/raspi-firmware missing; "
-                + "/etc/default/raspi-firmware-custom missing; /etc/default/raspi-extra-cmdline missing");
+                + "/etc/default/raspi-firmware-custom missing; /etc/default/raspi-extra-cmdline missing; "
+                + "/etc/apt/apt.conf.d/50fleetlet-keep-config missing or without --force-confold (a package update could "
+                + "replace /etc/default/raspi-firmware and its ROOTPART)");
         assertThat(report.get("onewire-hooks").detail()).isEqualTo(
                 "no /etc/kernel/postinst.d/zz-fleetlet-onewire; no /etc/kernel/postrm.d/zz-fleetlet-onewire; "
                         + "no /etc/initramfs/post-update.d/zz-fleetlet-onewire");
