@@ -55,12 +55,12 @@ fi
 
 # 2. Agent package.
 if [ -z "$agent_deb" ]; then
-  agent_deb="$(ls -t "$repo/edge-agent/$build_dir"/fleetlet-agent_*_all.deb 2>/dev/null | head -n1 || true)"
-  if [ -z "$agent_deb" ]; then
-    stamp "building the agent .deb"
-    (cd "$repo" && ./mvnw -B -ntp -q -Dfleetlet.build.dir="$build_dir" -pl edge-agent package -DskipTests -DskipITs)
-    agent_deb="$(ls -t "$repo/edge-agent/$build_dir"/fleetlet-agent_*_all.deb | head -n1)"
-  fi
+  # Always from the current tree (an older .deb left in the build dir would put a stale agent in the image);
+  # the build is incremental, so an up-to-date agent costs only the packaging.
+  stamp "building the agent .deb from this tree"
+  (cd "$repo" && { ./mvnw -B -ntp -q -o -Dfleetlet.build.dir="$build_dir" -pl edge-agent -am package -DskipTests -DskipITs \
+    || ./mvnw -B -ntp -q -Dfleetlet.build.dir="$build_dir" -pl edge-agent -am package -DskipTests -DskipITs; })
+  agent_deb="$(ls -t "$repo/edge-agent/$build_dir"/fleetlet-agent_*_all.deb | head -n1)"
 fi
 stamp "stage 2: extracting the root file system, installing $(basename "$agent_deb")"
 rm -rf "$work"
