@@ -11,7 +11,8 @@
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 repo="$(cd "$here/../.." && pwd)"
-image="$(readlink -f "${1:?usage: boot-test.sh IMAGE [TIMEOUT_SECONDS]}")"
+[ -f "${1:?usage: boot-test.sh IMAGE [TIMEOUT_SECONDS]}" ] || { echo "boot-test: no image file $1 (build one with ./dev image)" >&2; exit 1; }
+image="$(readlink -f "$1")"
 timeout_s="${2:-1800}"
 build_dir="${FLEETLET_BUILD_DIR:-target}"
 server_jar="$repo/fleet-server/$build_dir/fleet-server.jar"
